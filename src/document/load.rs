@@ -1,0 +1,238 @@
+//! Reading a survey file: bytes → checked UTF-8 → YAML → typed document.
+//!
+//! Failures become positioned diagnostics; nothing here panics on any input.
+
+use std::path::{Path, PathBuf};
+
+use super::types::Survey;
+use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
+
+/// A source file's path and text, kept for rendering diagnostics.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Why a file could not be read at all (as opposed to being invalid).
+#[derive(Debug)]
+pub enum ReadError {
+    Io(Diagnostic),
+    Invalid(Diagnostic),
+}
+
+/// Reads a file as UTF-8 text, accepting and removing a byte-order mark.
+pub fn read_source(path: &Path) -> Result<Source, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        ReadError::Io(
+            Diagnostic::error(format!("cannot read {}: {e}", path.display()))
+                .in_file(path)
+                .help("check the path and that the file is readable"),
+        )
+    })?;
+    let text = decode(&bytes).map_err(|d| ReadError::Invalid(d.in_file(path)))?;
+    Ok(Source {
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+/// UTF-8 decoding with the position of the first bad byte.
+pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+            Err(Diagnostic::error(format!(
+                "the file is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ))
+            .at(Path::new(""), Pos::new(line as u64, col as u64))
+            .help(if utf16 {
+                "the file looks like UTF-16: save it as UTF-8"
+            } else {
+                "save the file as UTF-8 (e.g. convert it from Shift_JIS with `iconv -f SHIFT_JIS -t UTF-8`)"
+            }))
+        }
+    }
+}
+
+/// Limits that keep a hostile or broken file from exhausting memory or time.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 64;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_nodes = 2_000_000;
+    budget.max_total_scalar_bytes = 64 * 1024 * 1024;
+    budget.max_documents = 1;
+    serde_saphyr::options! {
+        with_snippet: false,
+        budget: Some(budget),
+    }
+}
+
+/// Parses YAML text into the survey types.
+pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
+    let path = &source.path;
+    let mut diags = Diagnostics::default();
+    if source
+        .text
+        .trim()
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        diags.push(
+            Diagnostic::error("the survey document is empty")
+                .at(path, Pos { line: 1, col: 1 })
+                .help("start from a template: `surveydeck new survey.yaml`"),
+        );
+        return Err(diags);
+    }
+    // YAML forbids tabs for indentation; say so plainly for every such line.
+    for (i, line) in source.text.lines().enumerate() {
+        let indent: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        if let Some(col) = indent.chars().position(|c| c == '\t') {
+            diags.push(
+                Diagnostic::error("a tab is used for indentation")
+                    .at(path, Pos::new(i as u64 + 1, col as u64 + 1))
+                    .help("YAML indents with spaces only: replace the tab with spaces"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    serde_saphyr::from_str_with_options::<Survey>(&source.text, options()).map_err(|e| {
+        let pos = e.location().map(Pos::from).unwrap_or_default();
+        diags.push(yaml_error(&e.to_string()).at(path, pos));
+        diags
+    })
+}
+
+/// Turns a YAML/serde message into ours, with a suggestion where we can make one.
+fn yaml_error(raw: &str) -> Diagnostic {
+    let msg = match raw.rfind(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw,
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected one of ")
+    {
+        let candidates: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
+        let help = match suggest(field, candidates.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields allowed here are: {}", candidates.join(", ")),
+        };
+        return Diagnostic::error(format!("unknown field `{field}`")).help(help);
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return Diagnostic::error(format!("unknown field `{field}`"))
+            .help("remove it: no fields are allowed here");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        return Diagnostic::error(format!("missing field `{field}`")).help(format!(
+            "add `{field}:` to this mapping (see docs/format.md)"
+        ));
+    }
+    if msg.starts_with("duplicate mapping key") {
+        let key = msg
+            .strip_prefix("duplicate mapping key: ")
+            .and_then(|r| r.split(", set ").next())
+            .unwrap_or("");
+        return Diagnostic::error(format!("duplicate key `{key}`"))
+            .help("each key may appear once in a mapping: remove or rename one of them");
+    }
+    if msg.contains("budget") || msg.contains("depth") || msg.contains("alias") {
+        return Diagnostic::error(format!(
+            "the document is too large or too deeply nested: {msg}"
+        ))
+        .help("surveys need no YAML aliases or deep nesting: write the content out plainly");
+    }
+    if msg.starts_with("invalid type") || msg.starts_with("expected") || msg.starts_with("invalid")
+    {
+        return Diagnostic::error(format!("wrong type: {msg}")).help(
+            "check this value against docs/format.md (quote text that looks like a number or date)",
+        );
+    }
+    if msg.contains("null") && msg.contains("string") {
+        return Diagnostic::error("a text value is empty")
+            .help("write the text, or quote an empty value as \"\"");
+    }
+    Diagnostic::error(format!("invalid YAML: {msg}")).help("fix the YAML syntax at this place")
+}
+
+/// Radical look-alikes and control characters in the text, warned about and
+/// mended before parsing (one character for one, so positions stay valid).
+pub fn clean_text(source: &mut Source, diags: &mut Diagnostics) {
+    let mut out = String::with_capacity(source.text.len());
+    let mut reported = 0usize;
+    let mut hidden = 0usize;
+    let (mut line, mut col) = (1u64, 1u64);
+    for c in source.text.chars() {
+        let replacement = if let Some(ideo) = crate::text::unify_radical(c) {
+            Some((
+                ideo,
+                format!(
+                    "`{c}` (U+{:04X}) is a radical look-alike, probably pasted from a PDF; using `{ideo}` (U+{:04X})",
+                    c as u32, ideo as u32
+                ),
+                format!("replace it with `{ideo}` in the file"),
+            ))
+        } else if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
+            Some((
+                ' ',
+                format!(
+                    "control character U+{:04X} in the text; using a space",
+                    c as u32
+                ),
+                "delete it from the file".to_owned(),
+            ))
+        } else {
+            None
+        };
+        match replacement {
+            Some((r, msg, help)) => {
+                if reported < 20 {
+                    diags.push(
+                        Diagnostic::warning(msg)
+                            .at(&source.path, Pos::new(line, col))
+                            .help(help),
+                    );
+                    reported += 1;
+                } else {
+                    hidden += 1;
+                }
+                out.push(r);
+            }
+            None => out.push(c),
+        }
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    if hidden > 0 {
+        diags.push(
+            Diagnostic::warning(format!(
+                "{hidden} more look-alike or control characters replaced"
+            ))
+            .in_file(&source.path),
+        );
+    }
+    source.text = out;
+}
