@@ -6,4 +6,5 @@
 
 pub mod diag;
 pub mod document;
+pub mod pages;
 pub mod text;

@@ -1,0 +1,358 @@
+//! The pages model: every slide as positioned items. Layout writes it; every
+//! writer (PDF, PPTX, handout, transcript) reads only this, so all outputs
+//! paginate identically. Units are PostScript points, origin at the top-left
+//! of the slide, y growing downwards.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Rect { x, y, w, h }
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    /// True when `other` lies inside this rectangle (with a small tolerance for rounding).
+    pub fn contains(&self, other: &Rect) -> bool {
+        const EPS: f32 = 0.01;
+        other.x >= self.x - EPS && other.y >= self.y - EPS && other.right() <= self.right() + EPS && other.bottom() <= self.bottom() + EPS
+    }
+}
+
+/// sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Color(pub u8, pub u8, pub u8);
+
+impl Color {
+    pub fn hex(self) -> String {
+        format!("{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+}
+
+/// The deck as laid out.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub meta: Meta,
+    /// Slide size in points (960 × 540 for 16:9).
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineNode>,
+    /// Images by id (`ImageItem::image` indexes this); each distinct file once.
+    #[serde(skip)]
+    pub images: Vec<ImageData>,
+    /// Font faces by id (`GlyphRun::font` indexes this).
+    pub fonts: Vec<FontInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Vec<String>,
+    pub language: String,
+    /// `YYYY-MM-DD`, used for document dates instead of the wall clock.
+    pub date: Option<String>,
+    /// Seconds since the Unix epoch for `date` (or SOURCE_DATE_EPOCH).
+    pub timestamp: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FontInfo {
+    /// Family name as Office knows it, e.g. "BIZ UDPGothic".
+    pub family: String,
+    /// PostScript name, e.g. "BIZUDPGothic-Bold".
+    pub postscript: String,
+    pub bold: bool,
+    #[serde(skip)]
+    pub data: Arc<Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageData {
+    pub bytes: Arc<Vec<u8>>,
+    pub format: ImageFormat,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ImageFormat {
+    Png,
+    Jpeg,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineNode {
+    pub title: String,
+    /// 0-based page index.
+    pub page: usize,
+    pub children: Vec<OutlineNode>,
+}
+
+/// What kind of slide a page shows (writers may pick a matching layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Title,
+    Agenda,
+    Ranking,
+    Paper,
+    Free,
+    Divider,
+    Credits,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub kind: PageKind,
+    /// The page's heading as plain text ("" when it has none).
+    pub title: String,
+    /// Line in the survey file this page comes from.
+    pub source_line: u32,
+    /// Background colour of the whole slide.
+    pub background: Color,
+    /// Items in reading and painting order.
+    pub items: Vec<Item>,
+    /// Speaker notes.
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Item {
+    Text(TextBlock),
+    Shape(Shape),
+    Image(ImageItem),
+}
+
+/// What a text block is, for tagging, PPTX placeholders and the transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The slide's heading.
+    Title,
+    /// A line under the heading (the original title, a subtitle).
+    Subtitle,
+    /// A small label above the heading or a tag.
+    Label,
+    Body,
+    /// Text inside a commentary or callout box.
+    Callout,
+    Caption,
+    /// Small text: image credits, the organisation note.
+    Note,
+    Badge,
+    Footer,
+    SlideNumber,
+}
+
+impl Role {
+    /// Header, footer and page numbers are furniture, not content.
+    pub fn is_artifact(self) -> bool {
+        matches!(self, Role::Footer | Role::SlideNumber)
+    }
+}
+
+/// One text box: paragraphs of laid-out lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextBlock {
+    pub role: Role,
+    /// The box the text was laid out in; every line lies inside it.
+    pub rect: Rect,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    /// Bullet nesting level, 0 = top; `None` for plain paragraphs.
+    pub level: Option<u8>,
+    /// The bullet mark or number drawn before the first line ("•", "1.", "①").
+    pub marker: Option<GlyphRun>,
+    /// True when the marker is a bullet mark (decoration), false when it is a
+    /// number that belongs to the text ("1.", "①").
+    pub bullet: bool,
+    /// Left edge of the text lines (after the marker's hanging indent).
+    pub indent: f32,
+    pub align: Align,
+    /// Font size of the paragraph's text (after auto-fit).
+    pub size: f32,
+    /// Distance between baselines.
+    pub line_height: f32,
+    /// Space above the paragraph (before its first line).
+    pub space_before: f32,
+    pub lines: Vec<Line>,
+}
+
+impl Paragraph {
+    /// The paragraph's text: its lines joined (line breaks are soft, so a
+    /// break between Latin words stands for a space).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            let t = line.text();
+            if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next())
+                && a.is_ascii_alphanumeric()
+                && b.is_ascii_alphanumeric()
+            {
+                out.push(' ');
+            }
+            out.push_str(&t);
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    /// Left edge and baseline of the line, absolute.
+    pub x: f32,
+    pub baseline: f32,
+    /// Width of the ink advance (trailing spaces excluded).
+    pub width: f32,
+    pub runs: Vec<GlyphRun>,
+}
+
+impl Line {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// A link target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Link {
+    Url(String),
+    /// 0-based page index inside the document.
+    Page(usize),
+}
+
+/// Shaped glyphs of one font and style, with the text they came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct GlyphRun {
+    /// Start of the run's pen position (absolute x) on the line's baseline.
+    pub x: f32,
+    pub baseline: f32,
+    pub width: f32,
+    pub text: String,
+    /// Index into `Document::fonts`.
+    pub font: usize,
+    pub size: f32,
+    pub color: Color,
+    pub bold: bool,
+    pub italic: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+    #[serde(skip)]
+    pub glyphs: Vec<Glyph>,
+    /// Ascent and descent of the font at this size (for link areas and highlights).
+    #[serde(skip)]
+    pub ascent: f32,
+    #[serde(skip)]
+    pub descent: f32,
+}
+
+impl GlyphRun {
+    /// The area the run covers, from ascent to descent.
+    pub fn rect(&self) -> Rect {
+        Rect::new(self.x, self.baseline - self.ascent, self.width, self.ascent + self.descent)
+    }
+}
+
+/// One glyph; advances and offsets in points at the run's size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    pub advance: f32,
+    pub dx: f32,
+    pub dy: f32,
+    /// Byte range of the run's text this glyph stands for.
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShapeRole {
+    /// The band behind a heading or a title slide.
+    Band,
+    /// A rule under the heading.
+    Rule,
+    /// The commentary or callout box.
+    Callout,
+    Badge,
+    /// A thin frame (handouts).
+    Frame,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Shape {
+    pub role: ShapeRole,
+    pub rect: Rect,
+    pub fill: Option<Color>,
+    pub stroke: Option<(Color, f32)>,
+    /// Corner radius (0 = square corners).
+    pub radius: f32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageItem {
+    /// Index into `Document::images`.
+    pub image: usize,
+    pub rect: Rect,
+    /// Alternative text (the alt field, else the caption).
+    pub alt: Option<String>,
+}
+
+impl Page {
+    /// The page's text in reading order, one paragraph per line.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for item in &self.items {
+            if let Item::Text(t) = item {
+                if t.role.is_artifact() {
+                    continue;
+                }
+                for p in &t.paragraphs {
+                    if let Some(m) = &p.marker
+                        && !p.bullet
+                    {
+                        out.push_str(&m.text);
+                        out.push(' ');
+                    }
+                    out.push_str(&p.text());
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
