@@ -7,4 +7,5 @@
 pub mod diag;
 pub mod document;
 pub mod pages;
+pub mod pptx;
 pub mod text;

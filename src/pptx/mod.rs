@@ -1,0 +1,1 @@
+//! PPTX writer: the pages model as native, editable PowerPoint slides.
