@@ -82,8 +82,10 @@ pub struct FontInfo {
     /// PostScript name, e.g. "BIZUDPGothic-Bold".
     pub postscript: String,
     pub bold: bool,
+    /// The font file. Fonts live for the whole process (bundled ones are
+    /// compiled in; a theme's own fonts are read once and kept).
     #[serde(skip)]
-    pub data: Arc<Vec<u8>>,
+    pub data: &'static [u8],
 }
 
 #[derive(Debug, Clone)]
