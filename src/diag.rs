@@ -220,6 +220,6 @@ mod tests {
         let d = Diagnostic::error("bad").at(Path::new("a.yaml"), Pos { line: 1, col: 4 });
         let r = d.render(Some("片山: x\n"));
         assert!(r.contains("  --> a.yaml:1:4"), "{r}");
-        assert!(r.contains("1 | 片山: x\n  |       ^"), "{r}");
+        assert!(r.contains("1 | 片山: x\n  |      ^"), "{r}");
     }
 }

@@ -116,8 +116,22 @@ const SUPPLEMENT: &[(char, char)] = &[
     ('⻳', '龟'),
 ];
 
+/// Kangxi radicals whose NFKC form is a traditional variant; Japanese text
+/// means the Japanese form (⿊ is 黒, not 黑).
+const JAPANESE_FORMS: &[(char, char)] = &[
+    ('⿊', '黒'),
+    ('⿑', '斉'),
+    ('⿒', '歯'),
+    ('⿔', '亀'),
+    ('⿆', '麦'),
+    ('⿈', '黄'),
+];
+
 /// The unified ideograph a radical look-alike stands for, if `c` is one.
 pub fn unify_radical(c: char) -> Option<char> {
+    if let Some(&(_, u)) = JAPANESE_FORMS.iter().find(|(r, _)| *r == c) {
+        return Some(u);
+    }
     match c as u32 {
         0x2F00..=0x2FD5 => c.to_string().nfkc().next().filter(|&u| u != c),
         0x2E80..=0x2EFF => {

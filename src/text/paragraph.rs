@@ -1,0 +1,540 @@
+//! Paragraph layout: styled spans → shaped, broken lines.
+//!
+//! Shaping runs once per paragraph over maximal runs of one face and style;
+//! lines are then filled greedily from UAX #14 + kinsoku opportunities. The
+//! bundled face has no contextual Latin features, so slicing shaped glyphs at
+//! a break gives the same advances as reshaping each line would.
+
+use super::fonts::FontBook;
+use super::linebreak::{is_japanese_letter, is_western, no_end, no_start, opportunities};
+use crate::pages::Glyph;
+
+/// A span of text with the style that affects its measurement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpanStyle {
+    pub size: f32,
+    pub bold: bool,
+}
+
+/// One laid-out run: glyphs of one face and one input span.
+#[derive(Debug, Clone)]
+pub struct LaidRun {
+    /// Pen x relative to the line start.
+    pub x: f32,
+    pub width: f32,
+    pub text: String,
+    pub face: usize,
+    pub size: f32,
+    /// Index of the input span this run belongs to.
+    pub span: usize,
+    /// Glyph ranges are relative to `text`.
+    pub glyphs: Vec<Glyph>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LaidLine {
+    pub width: f32,
+    pub runs: Vec<LaidRun>,
+}
+
+impl LaidLine {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Laid {
+    pub lines: Vec<LaidLine>,
+    /// Characters no face covers (drawn as .notdef; the caller warns).
+    pub missing: Vec<char>,
+    /// True when a word wider than the box had to be broken inside.
+    pub forced: bool,
+}
+
+/// A glyph with its absolute byte cluster in the paragraph text.
+#[derive(Clone, Copy)]
+struct G {
+    id: u16,
+    advance: f32,
+    dx: f32,
+    dy: f32,
+    start: usize,
+    end: usize,
+    face: usize,
+    span: usize,
+    size: f32,
+}
+
+/// Lays out `spans` (text, style) in lines at most `width` wide.
+pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid {
+    let mut text = String::new();
+    let mut span_of = Vec::new(); // span index per byte
+    for (i, (t, _)) in spans.iter().enumerate() {
+        // Newlines inside a paragraph are soft in our model: treat as spaces.
+        for c in t.chars() {
+            let c = if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            };
+            text.push(c);
+            span_of.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    let mut laid = Laid::default();
+    if text.is_empty() {
+        return laid;
+    }
+    let glyphs = shape(book, &text, &span_of, spans, &mut laid.missing);
+    let gaps = quarter_em_gaps(&text, &span_of, spans);
+
+    // Units between break opportunities, each with its ink width and its
+    // trailing (droppable) width: spaces and the Japanese–Latin gap.
+    let mut bounds = vec![0];
+    bounds.extend(opportunities(&text));
+    bounds.push(text.len());
+    let mut units: Vec<Unit> = Vec::new();
+    for w in bounds.windows(2) {
+        units.push(Unit::measure(&text, &glyphs, &gaps, w[0], w[1]));
+    }
+
+    // Greedy fill; a unit wider than the box alone is cut at characters.
+    let mut lines: Vec<(usize, usize)> = Vec::new(); // byte ranges
+    let mut start = 0usize;
+    let mut cur = 0.0f32;
+    let mut end = 0usize;
+    let eps = 0.001;
+    let mut i = 0;
+    while i < units.len() {
+        let u = &units[i];
+        if end > start && cur + u.ink > width + eps {
+            lines.push((start, end));
+            start = u.start;
+            cur = 0.0;
+            end = start;
+            continue;
+        }
+        if end == start && u.ink > width + eps {
+            // Emergency break inside the unit, character by character.
+            laid.forced = true;
+            let mut w = 0.0;
+            let mut cut = u.start;
+            let mut kinsoku_cut = None;
+            let mut prev: Option<char> = None;
+            for (off, c) in text[u.start..u.end].char_indices() {
+                let at = u.start + off;
+                // Prefer a cut that keeps kinsoku, even inside a too-long unit.
+                if at > u.start && !no_start(c) && !prev.is_some_and(no_end) {
+                    kinsoku_cut = Some(at);
+                }
+                let cw = char_width(&glyphs, &gaps, at, at + c.len_utf8());
+                if w + cw > width + eps && at > u.start {
+                    if let Some(k) = kinsoku_cut {
+                        cut = k;
+                    }
+                    break;
+                }
+                w += cw;
+                cut = at + c.len_utf8();
+                prev = Some(c);
+            }
+            if cut >= u.end {
+                cur = u.ink + u.trail;
+                end = u.end;
+                i += 1;
+            } else {
+                lines.push((u.start, cut));
+                units[i] = Unit::measure(&text, &glyphs, &gaps, cut, u.end);
+                start = cut;
+                end = cut;
+                cur = 0.0;
+            }
+            continue;
+        }
+        cur += u.ink + u.trail;
+        end = u.end;
+        i += 1;
+    }
+    if end > start {
+        lines.push((start, end));
+    }
+    avoid_widow(&text, &glyphs, &gaps, &bounds, &mut lines, width);
+
+    for (s, e) in lines {
+        laid.lines.push(build_line(&text, &glyphs, &gaps, s, e));
+    }
+    laid
+}
+
+struct Unit {
+    start: usize,
+    end: usize,
+    ink: f32,
+    trail: f32,
+}
+
+impl Unit {
+    fn measure(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> Unit {
+        let trimmed = start + text[start..end].trim_end().len();
+        let ink = char_width(glyphs, gaps, start, trimmed) - gaps_at(text, gaps, trimmed);
+        let total = char_width(glyphs, gaps, start, end);
+        Unit {
+            start,
+            end,
+            ink,
+            trail: total - ink,
+        }
+    }
+}
+
+/// The gap after the last character before `at`, which a line end drops.
+fn gaps_at(text: &str, gaps: &[f32], at: usize) -> f32 {
+    text[..at]
+        .char_indices()
+        .last()
+        .map_or(0.0, |(i, _)| gaps[i])
+}
+
+fn char_width(glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> f32 {
+    let g: f32 = glyphs
+        .iter()
+        .filter(|g| g.start >= start && g.start < end)
+        .map(|g| g.advance)
+        .sum();
+    g + gaps[start..end].iter().sum::<f32>()
+}
+
+/// JLREQ: a quarter-em between kana/kanji and Latin letters or digits when no
+/// space separates them. Stored at the byte offset of the character it follows.
+fn quarter_em_gaps(text: &str, span_of: &[usize], spans: &[(&str, SpanStyle)]) -> Vec<f32> {
+    let mut gaps = vec![0.0; text.len() + 1];
+    let mut prev: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        if let Some((pi, p)) = prev
+            && ((is_japanese_letter(p) && is_western(c))
+                || (is_western(p) && is_japanese_letter(c)))
+        {
+            gaps[pi] = spans[span_of[pi]].1.size * 0.25;
+        }
+        prev = Some((i, c));
+    }
+    gaps
+}
+
+fn shape(
+    book: &FontBook,
+    text: &str,
+    span_of: &[usize],
+    spans: &[(&str, SpanStyle)],
+    missing: &mut Vec<char>,
+) -> Vec<G> {
+    // Segment into runs of one span and one face.
+    let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, span, face
+    for (i, c) in text.char_indices() {
+        let span = span_of[i];
+        let bold = spans[span].1.bold;
+        let face = match book.face_for(c, bold) {
+            Some(f) => f,
+            None => {
+                if !c.is_whitespace() && !missing.contains(&c) {
+                    missing.push(c);
+                }
+                // Keep spaces and unknown characters with the neighbouring run.
+                segs.last()
+                    .filter(|s| s.2 == span)
+                    .map_or(book.primary(bold), |s| s.3)
+            }
+        };
+        match segs.last_mut() {
+            Some(s) if s.2 == span && s.3 == face && s.1 == i => s.1 = i + c.len_utf8(),
+            _ => segs.push((i, i + c.len_utf8(), span, face)),
+        }
+    }
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for (s, e, span, face) in segs {
+        let f = &book.faces[face];
+        let size = spans[span].1.size;
+        let scale = size / f.upem;
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(&text[s..e]);
+        buf.guess_segment_properties();
+        let shaped = rustybuzz::shape(&f.rb, &[], buf);
+        let infos = shaped.glyph_infos();
+        let pos = shaped.glyph_positions();
+        // Cluster ends: the next distinct cluster start (LTR text only).
+        let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for (info, p) in infos.iter().zip(pos) {
+            let cs = info.cluster as usize;
+            let ce = starts.iter().find(|&&x| x > cs).copied().unwrap_or(e - s);
+            out.push(G {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                advance: p.x_advance as f32 * scale,
+                dx: p.x_offset as f32 * scale,
+                dy: p.y_offset as f32 * scale,
+                start: s + cs,
+                end: s + ce,
+                face,
+                span,
+                size,
+            });
+        }
+    }
+    out
+}
+
+/// A paragraph's last line should not hold a lone character (JLREQ widow
+/// adjustment): pull the previous line's last unit down when it fits.
+fn avoid_widow(
+    text: &str,
+    glyphs: &[G],
+    gaps: &[f32],
+    bounds: &[usize],
+    lines: &mut [(usize, usize)],
+    width: f32,
+) {
+    let n = lines.len();
+    if n < 2 {
+        return;
+    }
+    let (ls, le) = lines[n - 1];
+    let last: Vec<char> = text[ls..le].trim_end().chars().collect();
+    let lone = match last.as_slice() {
+        [_] => true,
+        [_, p] => no_start(*p),
+        _ => false,
+    };
+    if !lone {
+        return;
+    }
+    let (ps, pe) = lines[n - 2];
+    // The last opportunity inside the previous line, leaving it non-trivial.
+    let Some(&cut) = bounds.iter().filter(|&&b| b > ps && b < pe).last() else {
+        return;
+    };
+    if text[ps..cut].trim().chars().count() < 2 {
+        return;
+    }
+    let trimmed = cut + text[cut..le].trim_end().len();
+    let w = char_width(glyphs, gaps, cut, trimmed) - gaps_at(text, gaps, trimmed);
+    if w <= width {
+        lines[n - 2] = (ps, cut);
+        lines[n - 1] = (cut, le);
+    }
+}
+
+fn build_line(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> LaidLine {
+    // Trailing spaces are not drawn; the line ends at its last ink.
+    let end = start + text[start..end].trim_end().len();
+    let mut line = LaidLine::default();
+    let mut x = 0.0;
+    let mut last_cluster = usize::MAX;
+    for g in glyphs.iter().filter(|g| g.start >= start && g.start < end) {
+        if line
+            .runs
+            .last()
+            .is_none_or(|r| r.face != g.face || r.span != g.span)
+        {
+            line.runs.push(LaidRun {
+                x,
+                width: 0.0,
+                text: String::new(),
+                face: g.face,
+                size: g.size,
+                span: g.span,
+                glyphs: Vec::new(),
+            });
+            last_cluster = usize::MAX;
+        }
+        let Some(run) = line.runs.last_mut() else {
+            continue;
+        };
+        // Glyphs of one cluster (a ligature's parts) share its text once.
+        let (cs, ce) = match run.glyphs.last() {
+            Some(p) if last_cluster == g.start => (p.start, p.end),
+            _ => {
+                let base = run.text.len();
+                run.text.push_str(&text[g.start..g.end.min(end)]);
+                (base as u32, run.text.len() as u32)
+            }
+        };
+        last_cluster = g.start;
+        // The Japanese–Latin gap widens the glyph before it, except at the line end.
+        let last_char = text[g.start..g.end]
+            .char_indices()
+            .last()
+            .map_or(g.start, |(i, _)| g.start + i);
+        let gap = if g.end < end { gaps[last_char] } else { 0.0 };
+        run.glyphs.push(Glyph {
+            id: g.id,
+            advance: g.advance + gap,
+            dx: g.dx,
+            dy: g.dy,
+            start: cs,
+            end: ce,
+        });
+        run.width += g.advance + gap;
+        x += g.advance + gap;
+    }
+    line.width = x;
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lay(text: &str, width_em: f32) -> Vec<String> {
+        let book = FontBook::bundled();
+        let laid = layout(
+            book,
+            &[(
+                text,
+                SpanStyle {
+                    size: 10.0,
+                    bold: false,
+                },
+            )],
+            width_em * 10.0,
+        );
+        laid.lines.iter().map(LaidLine::text).collect()
+    }
+
+    #[test]
+    fn measured_width_equals_glyph_sum_and_fits() {
+        let book = FontBook::bundled();
+        let laid = layout(
+            book,
+            &[(
+                "トランスフォーマーと呼ばれる新しいアーキテクチャにより, 機械学習モデルが翻訳や要約などのより良い逐次データを理解できるようになった.",
+                SpanStyle {
+                    size: 20.0,
+                    bold: false,
+                },
+            )],
+            300.0,
+        );
+        assert!(laid.lines.len() > 2);
+        for l in &laid.lines {
+            let sum: f32 = l
+                .runs
+                .iter()
+                .flat_map(|r| r.glyphs.iter())
+                .map(|g| g.advance)
+                .sum();
+            assert!((sum - l.width).abs() < 0.01);
+            assert!(l.width <= 300.01, "{} > 300", l.width);
+        }
+    }
+
+    #[test]
+    fn kinsoku_holds_at_every_width() {
+        let text = "「ディープラーニング」は、ちょっとした（小さな）工夫で、精度が上がる。ジョッキーのキャッシュ、人々はゆっくり・しっかりと学ぶ！本当？『ファイル』【注意】〔例〕";
+        // Below about five em a unit like 「ディー can be wider than the box;
+        // the emergency cut then has no kinsoku-safe place (tested separately).
+        for w in 5..30 {
+            let lines = lay(text, w as f32);
+            assert_eq!(lines.concat(), text);
+            for l in &lines {
+                let first = l.chars().next().unwrap();
+                let last = l.chars().last().unwrap();
+                assert!(
+                    !no_start(first),
+                    "width {w}: line {l:?} starts with {first}"
+                );
+                assert!(!no_end(last), "width {w}: line {l:?} ends with {last}");
+            }
+        }
+    }
+
+    #[test]
+    fn latin_words_stay_whole_unless_too_wide() {
+        let lines = lay(
+            "Understanding the Role of Individual Units in a Deep Neural Network",
+            12.0,
+        );
+        for l in &lines {
+            for w in l.split(' ') {
+                assert!(
+                    "Understanding the Role of Individual Units in a Deep Neural Network"
+                        .split(' ')
+                        .any(|x| x == w),
+                    "split word {w:?} in {lines:?}"
+                );
+            }
+        }
+        let long = lay(
+            "https://www.prada.com/jp/ja/pradasphere/special-projects/2020/prada-mode-paris.html",
+            10.0,
+        );
+        assert!(long.len() > 1);
+        assert_eq!(
+            long.concat(),
+            "https://www.prada.com/jp/ja/pradasphere/special-projects/2020/prada-mode-paris.html"
+        );
+    }
+
+    #[test]
+    fn quarter_em_between_japanese_and_latin() {
+        let book = FontBook::bundled();
+        let style = SpanStyle {
+            size: 10.0,
+            bold: false,
+        };
+        let a = layout(book, &[("本GAN", style)], 100.0).lines[0].width;
+        let b = layout(book, &[("本", style)], 100.0).lines[0].width
+            + layout(book, &[("GAN", style)], 100.0).lines[0].width;
+        assert!((a - b - 2.5).abs() < 0.01, "{a} vs {b}");
+        // No gap where a space already separates them.
+        let c = layout(book, &[("本 GAN", style)], 100.0).lines[0].width;
+        let space = layout(book, &[("本 G", style)], 100.0).lines[0].width
+            - layout(book, &[("本G", style)], 100.0).lines[0].width;
+        assert!(c > b && space < 2.5 + 0.01 + 10.0);
+    }
+
+    #[test]
+    fn no_lone_character_on_the_last_line() {
+        // Find a width at which greedy filling leaves one character alone.
+        let text = "これらの見落とされた教訓に基づいて統合的な視点を提案する。";
+        for w in 5..29 {
+            let lines = lay(text, w as f32);
+            if lines.len() > 1 {
+                let last = lines.last().unwrap();
+                assert!(
+                    last.trim().chars().count() > 1 || lines.len() == 1,
+                    "width {w}: {lines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_survives_layout() {
+        let text = "ExGAN: 極端なサンプルの逆襲的生成 (原文: ExGAN: Adversarial Generation of Extreme Samples)";
+        let lines = lay(text, 11.0);
+        let joined: String = lines.join(" ");
+        assert_eq!(
+            joined.split_whitespace().collect::<String>(),
+            text.split_whitespace().collect::<String>()
+        );
+    }
+
+    #[test]
+    fn reports_missing_characters() {
+        let book = FontBook::bundled();
+        let laid = layout(
+            book,
+            &[(
+                "絵文字😀です",
+                SpanStyle {
+                    size: 10.0,
+                    bold: false,
+                },
+            )],
+            100.0,
+        );
+        assert_eq!(laid.missing, vec!['😀']);
+    }
+}
