@@ -1,53 +1,277 @@
-fn main() {
-    std::process::exit(surveydeck_cli::run());
+//! The `surveydeck` command: argument parsing and reporting only; the work
+//! is done by the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use surveydeck::diag::{Diagnostic, Diagnostics, Severity};
+use surveydeck::document::{self, LoadOptions, Source};
+
+const EXIT_CODES: &str = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 I/O failure.";
+
+#[derive(Parser)]
+#[command(name = "surveydeck", version, about = "Turn a YAML survey document into slides: PDF and PPTX from one layout.", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-mod surveydeck_cli {
-    use std::path::PathBuf;
+#[derive(Subcommand)]
+enum Command {
+    /// Build the slides: PDF and PPTX named after the survey file.
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// Validate a survey document without writing anything.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// The survey document (YAML).
+        survey: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the JSON Schema of the survey format (for editor completion and checks).
+    Schema,
+    /// Write a commented starter survey.
+    New {
+        /// Where to write it (default: survey.yaml).
+        #[arg(default_value = "survey.yaml")]
+        file: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
 
-    use clap::{Parser, Subcommand};
-    use surveydeck::diag::Severity;
-    use surveydeck::document::{self, LoadOptions};
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The survey document (YAML).
+    survey: PathBuf,
+    /// Output folder (default: the survey's folder). Outputs are named after the survey file.
+    #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Which outputs to write.
+    #[arg(long, value_delimiter = ',', default_value = "pdf,pptx")]
+    format: Vec<Format>,
+    /// Also write a plain-text transcript (NAME.txt): each slide's text in reading order.
+    #[arg(long)]
+    transcript: bool,
+    /// Write the laid-out pages as JSON (every page, box and line with its text, position and size).
+    #[arg(long, value_name = "FILE")]
+    dump_layout: Option<PathBuf>,
+    /// Allow figures outside the survey's folder.
+    #[arg(long)]
+    allow_outside_files: bool,
+    /// Treat warnings as errors (exit 1 and write nothing).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print errors and warnings only (no notes, no summary).
+    #[arg(short, long)]
+    quiet: bool,
+}
 
-    #[derive(Parser)]
-    #[command(name = "surveydeck", version, about)]
-    struct Cli {
-        #[command(subcommand)]
-        command: Command,
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Pdf,
+    Pptx,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Check {
+            survey,
+            deny_warnings,
+        } => check(&survey, deny_warnings),
+        Command::Schema => {
+            println!("{}", document::json_schema());
+            0
+        }
+        Command::New { file, force } => new(&file, force),
+    };
+    ExitCode::from(code)
+}
+
+fn report(diags: &Diagnostics, source: Option<&Source>, quiet: bool) {
+    for d in &diags.items {
+        if quiet && d.severity == Severity::Note {
+            continue;
+        }
+        let text = source
+            .filter(|s| d.file.as_deref() == Some(s.path.as_path()))
+            .map(|s| s.text.as_str());
+        eprint!("{}", d.render(text));
+    }
+}
+
+fn check(survey: &Path, deny_warnings: bool) -> u8 {
+    let loaded = document::load(survey, &LoadOptions::default());
+    report(&loaded.diags, loaded.source.as_ref(), false);
+    let code = load_code(&loaded, deny_warnings);
+    if code == 0 {
+        let n = loaded.deck.as_ref().map_or(0, |d| d.slides.len());
+        eprintln!("{}: ok ({n} slides before fitting)", survey.display());
+    }
+    code
+}
+
+fn load_code(loaded: &document::Loaded, deny_warnings: bool) -> u8 {
+    if loaded.io_failure {
+        3
+    } else if loaded.deck.is_none() || (deny_warnings && loaded.diags.count(Severity::Warning) > 0)
+    {
+        1
+    } else {
+        0
+    }
+}
+
+fn build(args: &BuildArgs) -> u8 {
+    let opts = LoadOptions {
+        allow_outside: args.allow_outside_files,
+    };
+    let loaded = document::load(&args.survey, &opts);
+    let code = load_code(&loaded, args.deny_warnings);
+    if code != 0 {
+        report(&loaded.diags, loaded.source.as_ref(), args.quiet);
+        return code;
+    }
+    let Some(deck) = loaded.deck.as_ref() else {
+        return 1;
+    };
+    let mut diags = loaded.diags.clone();
+    let (doc, layout_diags) = match surveydeck::lay_out(deck) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.extend(d);
+            report(&diags, loaded.source.as_ref(), args.quiet);
+            return 1;
+        }
+    };
+    diags.extend(layout_diags);
+    report(&diags, loaded.source.as_ref(), args.quiet);
+    if args.deny_warnings && diags.count(Severity::Warning) > 0 {
+        eprintln!("error: warnings are denied (--deny-warnings); nothing written");
+        return 1;
     }
 
-    #[derive(Subcommand)]
-    enum Command {
-        /// Validate a survey document without writing anything.
-        Check { survey: PathBuf },
-        /// Print the JSON Schema of the survey format.
-        Schema,
+    let stem = args
+        .survey
+        .file_stem()
+        .map_or_else(|| "survey".into(), |s| s.to_string_lossy().into_owned());
+    let dir = match &args.out_dir {
+        Some(d) => d.clone(),
+        None => args
+            .survey
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    };
+    if let Err(e) = std::fs::create_dir_all(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &dir
+    }) {
+        eprintln!("error: cannot create output folder {}: {e}", dir.display());
+        return 3;
     }
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(path) = &args.dump_layout {
+        match serde_json::to_vec_pretty(&doc) {
+            Ok(json) => outputs.push((path.clone(), json)),
+            Err(e) => {
+                eprintln!("error: cannot serialise the layout: {e}");
+                return 1;
+            }
+        }
+    }
+    for f in &args.format {
+        match f {
+            Format::Pdf => {
+                match surveydeck::pdf::write_pdf(&doc, &surveydeck::pdf::PdfOptions::default()) {
+                    Ok(bytes) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
+                    Err(e) => {
+                        eprintln!("error: PDF: {e}");
+                        return 1;
+                    }
+                }
+            }
+            Format::Pptx => {
+                eprint!(
+                    "{}",
+                    Diagnostic::warning("the PPTX writer has not landed yet: no .pptx written")
+                        .render(None)
+                );
+            }
+        }
+    }
+    if args.transcript {
+        outputs.push((
+            dir.join(format!("{stem}.txt")),
+            surveydeck::transcript(&doc).into_bytes(),
+        ));
+    }
+    // Never overwrite the input with an output.
+    let input = args.survey.canonicalize().ok();
+    for (path, _) in &outputs {
+        let target = path
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .zip(path.file_name())
+            .map(|(d, n)| d.join(n));
+        if target.is_some() && target == input {
+            eprintln!(
+                "error: output {} would overwrite the survey file",
+                path.display()
+            );
+            return 2;
+        }
+    }
+    for (path, bytes) in &outputs {
+        if let Err(e) = surveydeck::output::write_atomic(path, bytes) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return 3;
+        }
+        if !args.quiet {
+            eprintln!("wrote {} ({})", path.display(), human_size(bytes.len()));
+        }
+    }
+    if !args.quiet {
+        eprintln!("{} slides", doc.pages.len());
+    }
+    0
+}
 
-    pub fn run() -> i32 {
-        let cli = Cli::parse();
-        match cli.command {
-            Command::Check { survey } => {
-                let loaded = document::load(&survey, &LoadOptions::default());
-                for d in &loaded.diags.items {
-                    eprint!(
-                        "{}",
-                        d.render(loaded.source.as_ref().map(|s| s.text.as_str()))
-                    );
-                }
-                if loaded.deck.is_some() {
-                    0
-                } else if loaded.io_failure {
-                    3
-                } else {
-                    1
-                }
-            }
-            Command::Schema => {
-                println!("{}", document::json_schema());
-                let _ = Severity::Error;
-                0
-            }
+fn human_size(n: usize) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} KB", (n as f64 / 1024.0).ceil())
+    }
+}
+
+fn new(file: &Path, force: bool) -> u8 {
+    if file.exists() && !force {
+        eprintln!(
+            "error: {} exists; pass --force to overwrite it",
+            file.display()
+        );
+        return 2;
+    }
+    match surveydeck::output::write_atomic(file, surveydeck::STARTER.as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {}: edit it, then run `surveydeck build {}`",
+                file.display(),
+                file.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            3
         }
     }
 }

@@ -32,7 +32,10 @@ impl Rect {
     /// True when `other` lies inside this rectangle (with a small tolerance for rounding).
     pub fn contains(&self, other: &Rect) -> bool {
         const EPS: f32 = 0.01;
-        other.x >= self.x - EPS && other.y >= self.y - EPS && other.right() <= self.right() + EPS && other.bottom() <= self.bottom() + EPS
+        other.x >= self.x - EPS
+            && other.y >= self.y - EPS
+            && other.right() <= self.right() + EPS
+            && other.bottom() <= self.bottom() + EPS
     }
 }
 
@@ -285,7 +288,12 @@ pub struct GlyphRun {
 impl GlyphRun {
     /// The area the run covers, from ascent to descent.
     pub fn rect(&self) -> Rect {
-        Rect::new(self.x, self.baseline - self.ascent, self.width, self.ascent + self.descent)
+        Rect::new(
+            self.x,
+            self.baseline - self.ascent,
+            self.width,
+            self.ascent + self.descent,
+        )
     }
 }
 
@@ -346,6 +354,7 @@ impl Page {
                 for p in &t.paragraphs {
                     if let Some(m) = &p.marker
                         && !p.bullet
+                        && !m.text.is_empty()
                     {
                         out.push_str(&m.text);
                         out.push(' ');

@@ -646,6 +646,10 @@ fn flatten(bullets: &[Bullet], level: u8, out: &mut Vec<Item>) {
                 });
             }
             Bullet::Sub(children) => flatten(children, level.saturating_add(1).min(8), out),
+            Bullet::Tree(text, children) => {
+                flatten(&[Bullet::Item(text.clone())], level, out);
+                flatten(children, level.saturating_add(1).min(8), out);
+            }
         }
     }
 }

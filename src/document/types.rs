@@ -198,11 +198,14 @@ pub struct Figure {
     pub alt: Option<String>,
 }
 
-/// A bullet item: a string, or a list holding the sub-items of the item before it.
+/// A bullet item: a string; a list holding the sub-items of the item before it;
+/// or `text:` with its sub-items indented below.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bullet {
     Item(String),
     Sub(Vec<Bullet>),
+    /// `- text:` followed by an indented list: an item with its sub-items.
+    Tree(String, Vec<Bullet>),
 }
 
 impl<'de> Deserialize<'de> for Bullet {
@@ -242,6 +245,20 @@ impl<'de> Deserialize<'de> for Bullet {
                 }
                 Ok(Bullet::Sub(items))
             }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Bullet, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Option<Vec<Bullet>>>()? {
+                    out.push(Bullet::Tree(k, v.unwrap_or_default()));
+                }
+                Ok(if out.len() == 1 {
+                    out.remove(0)
+                } else {
+                    Bullet::Sub(out)
+                })
+            }
         }
         de.deserialize_any(V)
     }
@@ -256,7 +273,7 @@ impl JsonSchema for Bullet {
         let sub = generator.subschema_for::<Vec<Bullet>>();
         schemars::json_schema!({
             "description": "A bullet text (inline **bold**, *italic*, `code`, [links](https://…)), or a list of sub-bullets of the item before it.",
-            "anyOf": [ { "type": ["string", "number", "boolean"] }, sub ]
+            "anyOf": [ { "type": ["string", "number", "boolean"] }, sub, { "type": "object", "additionalProperties": sub } ]
         })
     }
 }

@@ -1,0 +1,81 @@
+//! Figures: read once per distinct file, checked before anything decodes them.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::pages::{ImageData, ImageFormat};
+
+/// Images above this many pixels are refused before decoding (a
+/// decompression bomb costs memory in every consumer of the output too).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+#[derive(Default)]
+pub struct Images {
+    pub list: Vec<ImageData>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+impl Images {
+    /// The index of the image at `path`, reading and checking it the first time.
+    pub fn load(&mut self, path: &Path) -> Result<usize, String> {
+        if let Some(&i) = self.by_path.get(path) {
+            return Ok(i);
+        }
+        let name = path.display();
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read figure {name}: {e}"))?;
+        let data = check(&bytes).map_err(|e| format!("figure {name}: {e}"))?;
+        // The same content under two names is stored once.
+        if let Some(i) = self.list.iter().position(|d| *d.bytes == bytes) {
+            self.by_path.insert(path.to_path_buf(), i);
+            return Ok(i);
+        }
+        self.list.push(ImageData {
+            bytes: Arc::new(bytes),
+            format: data.0,
+            width_px: data.1,
+            height_px: data.2,
+            path: path.to_path_buf(),
+        });
+        let i = self.list.len() - 1;
+        self.by_path.insert(path.to_path_buf(), i);
+        Ok(i)
+    }
+}
+
+/// Format and pixel size, after checking the file decodes.
+pub fn check(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
+    let format = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        ImageFormat::Png
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        ImageFormat::Jpeg
+    } else {
+        return Err("not a PNG or JPEG file (unrecognised content)".into());
+    };
+    let fmt = match format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+    };
+    let reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("unreadable or corrupt image: {e}"))?;
+    if w == 0 || h == 0 {
+        return Err("the image is empty (0 pixels)".into());
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "the image is too large ({w} × {h} pixels; the limit is {} megapixels)",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    // Decode fully once so a truncated or corrupt file fails here with its
+    // name, not later inside a writer.
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
+    reader.limits(image::Limits::default());
+    reader
+        .decode()
+        .map_err(|e| format!("unreadable or corrupt image: {e}"))?;
+    Ok((format, w, h))
+}

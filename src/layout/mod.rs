@@ -1,0 +1,1082 @@
+//! Layout: the deck model → the pages model.
+//!
+//! Each slide is a header (label, heading, original title, badges), a body
+//! (a text flow, figures, a callout box) and a footer. The body is fitted by
+//! shrinking in steps to the theme's minimum size, then split into
+//! continuation pages titled "(1/3)"… at paragraph (bullet) boundaries.
+
+mod images;
+mod text;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::document::{
+    Bookmark, Deck, Figure, Item, PaperSlide, RankEntry, Slide, SlideKind, plain,
+};
+use crate::pages::{
+    self, Align, ImageItem, Link, OutlineNode, Page, PageKind, Rect, Role, Shape, ShapeRole,
+    TextBlock,
+};
+use crate::text::FontBook;
+use crate::theme::Theme;
+use text::{LaidPara, Para, SpanSpec, Typesetter, shift, split_lines};
+
+/// Auto-fit steps, as fractions of the theme's sizes.
+const SCALES: &[f32] = &[1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6];
+
+/// Lays out the whole deck. Errors are problems with figures (unreadable,
+/// corrupt, too large); warnings and notes go to the returned diagnostics.
+pub fn layout(
+    deck: &Deck,
+    theme: &Theme,
+    book: &FontBook,
+) -> Result<(pages::Document, Diagnostics), Diagnostics> {
+    let (w, h) = deck.meta.aspect.size_pt();
+    let mut cx = Cx {
+        deck,
+        theme,
+        ts: Typesetter {
+            book,
+            line_spacing: theme.line_spacing,
+            missing: Vec::new(),
+        },
+        w,
+        h,
+        diags: Diagnostics::default(),
+        images: images::Images::default(),
+    };
+    let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
+    for slide in &deck.slides {
+        cx.ts.missing.clear();
+        let pages = cx.slide(slide);
+        if !cx.ts.missing.is_empty() {
+            let list: Vec<String> = cx
+                .ts
+                .missing
+                .iter()
+                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+                .collect();
+            cx.diags.push(
+                Diagnostic::warning(format!(
+                    "no bundled font has {}: drawn as an empty box",
+                    list.join(", ")
+                ))
+                .at(&deck.path, slide.pos)
+                .help("replace the character, or use a theme font that has it"),
+            );
+        }
+        all.push(pages);
+    }
+    if cx.diags.has_errors() {
+        return Err(cx.diags);
+    }
+    // Internal links point at logical slides until we know their first page.
+    let mut first_page = Vec::with_capacity(all.len());
+    let mut n = 0;
+    for p in &all {
+        first_page.push(n);
+        n += p.len();
+    }
+    let mut pages_out: Vec<Page> = all.into_iter().flatten().collect();
+    let total = pages_out.len();
+    for (i, page) in pages_out.iter_mut().enumerate() {
+        for item in &mut page.items {
+            if let pages::Item::Text(t) = item {
+                for p in &mut t.paragraphs {
+                    for r in p.lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
+                        if let Some(Link::Page(s)) = &mut r.link {
+                            *s = first_page.get(*s).copied().unwrap_or(0);
+                        }
+                    }
+                }
+            }
+        }
+        if page.kind != PageKind::Title {
+            cx.footer(page, i + 1, total);
+        }
+    }
+    let outline = outline(&deck.slides, &first_page);
+    let meta = meta(deck);
+    let doc = pages::Document {
+        meta,
+        width: w,
+        height: h,
+        pages: pages_out,
+        outline,
+        images: cx.images.list,
+        fonts: book.infos(),
+    };
+    Ok((doc, cx.diags))
+}
+
+fn meta(deck: &Deck) -> pages::Meta {
+    let m = &deck.meta;
+    let mut keywords = m.keywords.clone();
+    for s in &deck.slides {
+        if let SlideKind::Paper(p) = &s.kind
+            && !keywords.contains(&p.title)
+        {
+            keywords.push(p.title.clone());
+        }
+    }
+    let timestamp = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(m.date.map(|d| d.unix_seconds()));
+    pages::Meta {
+        title: m.title.clone(),
+        author: m.presenter.clone(),
+        subject: m.subject.clone().or_else(|| m.subtitle.clone()),
+        keywords,
+        language: m.language.clone(),
+        date: m.date.map(|d| d.iso()),
+        timestamp,
+    }
+}
+
+fn outline(slides: &[Slide], first_page: &[usize]) -> Vec<OutlineNode> {
+    let mut out: Vec<OutlineNode> = Vec::new();
+    for (s, &page) in slides.iter().zip(first_page) {
+        match &s.bookmark {
+            Bookmark::Section(t) => out.push(OutlineNode {
+                title: t.clone(),
+                page,
+                children: Vec::new(),
+            }),
+            Bookmark::Entry(t) => match out.last_mut() {
+                Some(sec) => sec.children.push(OutlineNode {
+                    title: t.clone(),
+                    page,
+                    children: Vec::new(),
+                }),
+                None => out.push(OutlineNode {
+                    title: t.clone(),
+                    page,
+                    children: Vec::new(),
+                }),
+            },
+            Bookmark::None => {}
+        }
+    }
+    out
+}
+
+struct Cx<'a> {
+    deck: &'a Deck,
+    theme: &'a Theme,
+    ts: Typesetter<'a>,
+    w: f32,
+    h: f32,
+    diags: Diagnostics,
+    images: images::Images,
+}
+
+/// The header of a content slide.
+struct Header {
+    label: Option<String>,
+    heading: String,
+    heading_link: Option<Link>,
+    sub: Option<String>,
+    badges: Vec<(String, bool)>,
+}
+
+/// The body of a content slide.
+#[derive(Default)]
+struct Body {
+    flow: Vec<Para>,
+    figures: Vec<Figure>,
+    callout: Vec<Para>,
+}
+
+impl Cx<'_> {
+    fn slide(&mut self, slide: &Slide) -> Vec<Page> {
+        let t = self.theme;
+        let mut pages = match &slide.kind {
+            SlideKind::Title => vec![self.title_page(slide)],
+            SlideKind::Divider { title, subtitle } => {
+                vec![self.divider(title, subtitle.as_deref(), slide)]
+            }
+            SlideKind::Agenda { heading, items } | SlideKind::Credits { heading, items } => {
+                let kind = if matches!(slide.kind, SlideKind::Agenda { .. }) {
+                    PageKind::Agenda
+                } else {
+                    PageKind::Credits
+                };
+                let flow = self.items(items, t.body_size);
+                let header = Header {
+                    label: None,
+                    heading: heading.clone(),
+                    heading_link: None,
+                    sub: None,
+                    badges: vec![],
+                };
+                self.content(
+                    slide,
+                    kind,
+                    header,
+                    Body {
+                        flow,
+                        ..Body::default()
+                    },
+                )
+            }
+            SlideKind::Ranking { heading, entries } => {
+                let flow = self.ranking(entries);
+                let header = Header {
+                    label: None,
+                    heading: heading.clone(),
+                    heading_link: None,
+                    sub: None,
+                    badges: vec![],
+                };
+                self.content(
+                    slide,
+                    PageKind::Ranking,
+                    header,
+                    Body {
+                        flow,
+                        ..Body::default()
+                    },
+                )
+            }
+            SlideKind::Paper(p) => {
+                let (header, body) = self.paper(p);
+                self.content(slide, PageKind::Paper, header, body)
+            }
+            SlideKind::Free {
+                heading,
+                lead,
+                items,
+                figures,
+                callout,
+            } => {
+                let mut flow = Vec::new();
+                if let Some(lead) = lead {
+                    let mut p = Para::from_rich(lead, t.body_size, t.text, t.link);
+                    p.space_before = 0.2;
+                    flow.push(p);
+                }
+                flow.extend(self.items(items, t.body_size));
+                let callout = self.items(callout, t.callout_size);
+                let header = Header {
+                    label: None,
+                    heading: heading.clone(),
+                    heading_link: None,
+                    sub: None,
+                    badges: vec![],
+                };
+                self.content(
+                    slide,
+                    PageKind::Free,
+                    header,
+                    Body {
+                        flow,
+                        figures: figures.clone(),
+                        callout,
+                    },
+                )
+            }
+        };
+        if let Some(first) = pages.first_mut() {
+            first.notes.clone_from(&slide.notes);
+        }
+        pages
+    }
+
+    fn items(&self, items: &[Item], size: f32) -> Vec<Para> {
+        let t = self.theme;
+        let mut out: Vec<Para> = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            let sub = it.level > 0;
+            let psize = if sub { size * 0.9 } else { size };
+            let mut p = Para::from_rich(&it.text, psize, t.text, t.link);
+            p.level = Some(it.level);
+            p.marker = Some(match &it.number {
+                Some(n) => (n.clone(), false),
+                None => (t.bullet(it.level).to_owned(), true),
+            });
+            p.marker_color = t.accent;
+            p.space_before = if sub { 0.15 } else { 0.35 };
+            // A parent item stays with its first child.
+            p.keep_with_next = items.get(i + 1).is_some_and(|n| n.level > it.level);
+            out.push(p);
+        }
+        if let Some(first) = out.first_mut() {
+            first.space_before = 0.0;
+        }
+        out
+    }
+
+    fn ranking(&self, entries: &[RankEntry]) -> Vec<Para> {
+        let t = self.theme;
+        let size = t.body_size * 0.9;
+        let mut out = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let link = Link::Page(e.target);
+            let main = e.title_ja.clone().unwrap_or_else(|| e.title.clone());
+            let mut p = Para::plain(&main, size, t.text).link(link.clone());
+            p.level = Some(0);
+            p.marker = Some((e.mark.clone(), false));
+            p.marker_color = t.accent;
+            p.space_before = if i == 0 { 0.0 } else { 0.45 };
+            p.keep_with_next = true;
+            out.push(p);
+            let mut q = Para::plain("", size * 0.78, t.muted);
+            q.spans.clear();
+            if e.title_ja.is_some() {
+                q.spans.push(SpanSpec {
+                    text: format!("(原文: {})", e.title),
+                    bold: false,
+                    italic: false,
+                    color: t.muted,
+                    link: Some(link.clone()),
+                });
+            }
+            if let Some(r) = &e.repeat_of {
+                q.spans.push(SpanSpec {
+                    text: format!(" {r}"),
+                    bold: true,
+                    italic: false,
+                    color: t.accent,
+                    link: Some(link.clone()),
+                });
+            }
+            if !q.spans.is_empty() {
+                q.level = Some(0);
+                // Aligns with the entry's text: the same hanging indent, no marker.
+                q.marker = Some((String::new(), false));
+                out.push(q);
+            }
+        }
+        out
+    }
+
+    fn paper(&self, p: &PaperSlide) -> (Header, Body) {
+        let t = self.theme;
+        let title = p.title_ja.clone().unwrap_or_else(|| p.title.clone());
+        let heading = match &p.mark {
+            Some(m) => format!("{m} {title}"),
+            None => title,
+        };
+        let sub = p.title_ja.as_ref().map(|_| format!("(原文: {})", p.title));
+        let mut badges = Vec::new();
+        if let Some(e) = &p.earlier {
+            badges.push((e.clone(), false));
+        }
+        if p.picked {
+            badges.push(("気になった論文".to_owned(), true));
+        }
+        let mut flow = self.items(&p.summary, t.body_size * 0.9);
+        if let Some(url) = &p.url {
+            let mut l = Para::plain(url, t.caption_size + 1.0, t.link).link(Link::Url(url.clone()));
+            l.space_before = 0.6;
+            flow.push(l);
+        }
+        let mut callout = Vec::new();
+        if let Some(org) = &p.org {
+            callout.push(Para::plain(org, t.callout_size, t.heading).bold());
+        }
+        let mut comm = self.items(&p.commentary, t.callout_size);
+        if let (Some(first), false) = (comm.first_mut(), callout.is_empty()) {
+            first.space_before = 0.3;
+        }
+        callout.extend(comm);
+        (
+            Header {
+                label: p.label.clone(),
+                heading,
+                heading_link: None,
+                sub,
+                badges,
+            },
+            Body {
+                flow,
+                figures: p.figures.clone(),
+                callout,
+            },
+        )
+    }
+
+    /// Lays out the header at `y0`, returning its blocks, shapes and bottom edge.
+    fn header(&mut self, h: &Header, suffix: &str) -> (Vec<pages::Item>, f32) {
+        let t = self.theme;
+        let m = t.margin;
+        let mut items = Vec::new();
+        let mut badge_items = Vec::new();
+        let mut y = 22.0;
+        // Badges sit at the top right; the heading keeps clear of them. They
+        // follow the heading in reading order.
+        let mut bx = self.w - m;
+        for (text, strong) in h.badges.iter().rev() {
+            let size = 12.0;
+            let mut run = self.ts.shape_one(
+                text,
+                size,
+                true,
+                if *strong { t.badge_text } else { t.accent },
+                None,
+                0.0,
+                0.0,
+            );
+            let pad = 7.0;
+            let bw = run.width + 2.0 * pad;
+            let bh = size * 1.7;
+            bx -= bw;
+            let rect = Rect::new(bx, y, bw, bh);
+            badge_items.push(pages::Item::Shape(Shape {
+                role: ShapeRole::Badge,
+                rect,
+                fill: strong.then_some(t.badge_fill),
+                stroke: (!strong).then_some((t.accent, 1.0)),
+                radius: bh / 2.0,
+            }));
+            run.x = bx + pad;
+            run.baseline = y + (bh - run.ascent - run.descent) / 2.0 + run.ascent;
+            let para = single_line_para(run, size);
+            badge_items.push(pages::Item::Text(TextBlock {
+                role: Role::Badge,
+                rect,
+                paragraphs: vec![para],
+            }));
+            bx -= 6.0;
+        }
+        let right = if h.badges.is_empty() {
+            self.w - m
+        } else {
+            bx - 10.0
+        };
+        if let Some(label) = &h.label {
+            let p = Para::plain(label, 14.0, t.accent).bold();
+            let mut lp = self.ts.lay(&p, 1.0, m, right - m);
+            shift(&mut lp.para, y);
+            items.push(text_block(
+                Role::Label,
+                Rect::new(m, y, right - m, lp.height),
+                vec![lp.para],
+            ));
+            y += lp.height + 2.0;
+        }
+        // The heading shrinks until it takes at most two lines.
+        let heading = format!("{}{suffix}", h.heading);
+        let mut hp = Para::plain(&heading, t.heading_size, t.heading).bold();
+        if let Some(l) = &h.heading_link {
+            hp = hp.link(l.clone());
+        }
+        let mut lp = self.ts.lay(&hp, 1.0, m, right - m);
+        for s in [0.9, 0.8, 0.72, 0.65] {
+            if lp.para.lines.len() <= 2 {
+                break;
+            }
+            lp = self.ts.lay(&hp, s, m, right - m);
+        }
+        shift(&mut lp.para, y);
+        items.push(text_block(
+            Role::Title,
+            Rect::new(m, y, right - m, lp.height),
+            vec![lp.para],
+        ));
+        y += lp.height;
+        if let Some(sub) = &h.sub {
+            let p = Para::plain(sub, t.subheading_size, t.muted);
+            let mut sp = self.ts.lay(&p, 1.0, m, self.w - 2.0 * m);
+            shift(&mut sp.para, y);
+            items.push(text_block(
+                Role::Subtitle,
+                Rect::new(m, y, self.w - 2.0 * m, sp.height),
+                vec![sp.para],
+            ));
+            y += sp.height;
+        }
+        items.extend(badge_items);
+        y += 4.0;
+        items.push(pages::Item::Shape(Shape {
+            role: ShapeRole::Rule,
+            rect: Rect::new(m, y, self.w - 2.0 * m, 2.0),
+            fill: Some(t.accent),
+            stroke: None,
+            radius: 0.0,
+        }));
+        (items, y + 14.0)
+    }
+
+    /// A content slide: header, fitted body, split into pages when needed.
+    fn content(&mut self, slide: &Slide, kind: PageKind, header: Header, body: Body) -> Vec<Page> {
+        let t = self.theme;
+        let m = t.margin;
+        let footer_top = self.h - 34.0;
+        // Measure the header once to know the body's top; a continuation
+        // suffix rarely changes its height, and the final pages re-measure.
+        let (_, body_top) = self.header(&header, if body.flow.is_empty() { "" } else { " (1/2)" });
+        let region = Rect::new(
+            m,
+            body_top,
+            self.w - 2.0 * m,
+            (footer_top - body_top).max(40.0),
+        );
+        let has_text = !body.flow.is_empty();
+        let fig_col = if body.figures.is_empty() {
+            None
+        } else if has_text {
+            Some(Rect::new(
+                region.x + region.w * 0.6,
+                region.y,
+                region.w * 0.4,
+                region.h,
+            ))
+        } else {
+            Some(region)
+        };
+        let text_w = if fig_col.is_some() && has_text {
+            region.w * 0.58
+        } else {
+            region.w
+        };
+
+        let min_scale = (t.min_body_size / t.body_size).min(1.0);
+        let scales: Vec<f32> = SCALES
+            .iter()
+            .copied()
+            .filter(|&s| s >= min_scale - 1e-3)
+            .collect();
+        let mut chosen = None;
+        for &s in &scales {
+            let plan = self.plan(&body, s, region, text_w);
+            if plan.pages.len() == 1 {
+                chosen = Some((s, plan));
+                break;
+            }
+        }
+        let (scale, plan) = match chosen {
+            Some(c) => c,
+            None => {
+                // Fewest pages at the smallest size, then the largest size that still needs no more.
+                let smallest = *scales.last().unwrap_or(&1.0);
+                let n = self.plan(&body, smallest, region, text_w).pages.len();
+                let mut best = None;
+                for &s in &scales {
+                    let plan = self.plan(&body, s, region, text_w);
+                    if plan.pages.len() <= n {
+                        best = Some((s, plan));
+                        break;
+                    }
+                }
+                best.unwrap_or_else(|| (smallest, self.plan(&body, smallest, region, text_w)))
+            }
+        };
+        let n = plan.pages.len();
+        if scale < 1.0 {
+            self.diags.push(
+                Diagnostic::note(format!(
+                    "slide \"{}\": text shrunk to {:.0}% to fit",
+                    header.heading,
+                    scale * 100.0
+                ))
+                .at(&self.deck.path, slide.pos),
+            );
+        }
+        if n > 1 {
+            self.diags.push(
+                Diagnostic::note(format!(
+                    "slide \"{}\" split into {n} slides",
+                    header.heading
+                ))
+                .at(&self.deck.path, slide.pos)
+                .help("shorten it, or split it yourself where you prefer"),
+            );
+        }
+        let mut out = Vec::with_capacity(n);
+        for (i, paras) in plan.pages.into_iter().enumerate() {
+            let suffix = if n > 1 {
+                format!(" ({}/{n})", i + 1)
+            } else {
+                String::new()
+            };
+            let (mut items, top) = self.header(&header, &suffix);
+            let dy = top - region.y;
+            let page_region = Rect::new(region.x, top, region.w, (footer_top - top).max(10.0));
+            let mut ps = Vec::new();
+            let mut y = top;
+            for mut lp in paras {
+                shift(&mut lp.para, y);
+                y += lp.height;
+                ps.push(lp.para);
+            }
+            if !ps.is_empty() {
+                let r = Rect::new(region.x, top, text_w, (y - top).max(1.0));
+                items.push(text_block(Role::Body, r, ps));
+            }
+            if i == 0
+                && let Some(col) = fig_col
+            {
+                let col = Rect::new(
+                    col.x,
+                    col.y + dy,
+                    col.w,
+                    (page_region.bottom() - (col.y + dy) - plan.callout_h).max(20.0),
+                );
+                self.figures(&body.figures, col, &mut items);
+            }
+            if i + 1 == n && !plan.callout.is_empty() {
+                self.callout(
+                    plan.callout.clone(),
+                    plan.callout_h,
+                    page_region,
+                    &mut items,
+                );
+            }
+            out.push(Page {
+                kind,
+                title: format!("{}{suffix}", header.heading),
+                source_line: slide.pos.line,
+                background: t.background,
+                items,
+                notes: None,
+            });
+        }
+        out
+    }
+}
+
+/// A body's pages before positioning: laid paragraphs with y from 0.
+struct Plan {
+    pages: Vec<Vec<LaidPara>>,
+    callout: Vec<LaidPara>,
+    callout_h: f32,
+}
+
+const CALLOUT_PAD: f32 = 10.0;
+const CALLOUT_GAP: f32 = 12.0;
+
+impl Cx<'_> {
+    fn plan(&mut self, body: &Body, scale: f32, region: Rect, text_w: f32) -> Plan {
+        let laid: Vec<LaidPara> = body
+            .flow
+            .iter()
+            .map(|p| self.ts.lay(p, scale, region.x, text_w))
+            .collect();
+        let callout: Vec<LaidPara> = body
+            .callout
+            .iter()
+            .map(|p| {
+                self.ts.lay(
+                    p,
+                    scale,
+                    region.x + CALLOUT_PAD,
+                    region.w - 2.0 * CALLOUT_PAD,
+                )
+            })
+            .collect();
+        let callout_h = if callout.is_empty() {
+            0.0
+        } else {
+            callout.iter().map(|p| p.height).sum::<f32>() + 2.0 * CALLOUT_PAD + CALLOUT_GAP
+        };
+        let pages = pack(laid, region.h, callout_h);
+        Plan {
+            pages,
+            callout,
+            callout_h,
+        }
+    }
+
+    fn callout(
+        &mut self,
+        paras: Vec<LaidPara>,
+        h: f32,
+        region: Rect,
+        items: &mut Vec<pages::Item>,
+    ) {
+        let t = self.theme;
+        let rect = Rect::new(
+            region.x,
+            region.bottom() - h + CALLOUT_GAP,
+            region.w,
+            h - CALLOUT_GAP,
+        );
+        items.push(pages::Item::Shape(Shape {
+            role: ShapeRole::Callout,
+            rect,
+            fill: Some(t.callout_fill),
+            stroke: Some((t.callout_border, 1.0)),
+            radius: 6.0,
+        }));
+        let mut y = rect.y + CALLOUT_PAD;
+        let mut ps = Vec::new();
+        for mut lp in paras {
+            shift(&mut lp.para, y);
+            y += lp.height;
+            ps.push(lp.para);
+        }
+        let inner = Rect::new(
+            rect.x + CALLOUT_PAD,
+            rect.y + CALLOUT_PAD,
+            rect.w - 2.0 * CALLOUT_PAD,
+            rect.h - 2.0 * CALLOUT_PAD,
+        );
+        items.push(text_block(Role::Callout, inner, ps));
+    }
+
+    /// Places figures in `col`: side by side when the column is wide, else stacked.
+    fn figures(&mut self, figs: &[Figure], col: Rect, items: &mut Vec<pages::Item>) {
+        let t = self.theme;
+        let n = figs.len().max(1) as f32;
+        let across = col.w > col.h * 1.3 && figs.len() > 1;
+        let gap = 12.0;
+        for (i, f) in figs.iter().enumerate() {
+            let cell = if across {
+                let cw = (col.w - gap * (n - 1.0)) / n;
+                Rect::new(col.x + i as f32 * (cw + gap), col.y, cw, col.h)
+            } else {
+                let ch = (col.h - gap * (n - 1.0)) / n;
+                Rect::new(col.x, col.y + i as f32 * (ch + gap), col.w, ch)
+            };
+            let mut caps = Vec::new();
+            if let Some(c) = &f.caption {
+                let mut p = Para::from_rich(c, t.caption_size, t.text, t.link);
+                p.align = Align::Center;
+                caps.push((Role::Caption, p));
+            }
+            if let Some(c) = &f.credit {
+                let mut p = Para::from_rich(c, t.caption_size * 0.85, t.muted, t.link);
+                p.align = Align::Center;
+                caps.push((Role::Note, p));
+            }
+            let mut laid: Vec<(Role, LaidPara)> = caps
+                .into_iter()
+                .map(|(r, p)| (r, self.ts.lay(&p, 1.0, cell.x, cell.w)))
+                .collect();
+            let cap_h: f32 = laid.iter().map(|(_, l)| l.height).sum();
+            let img_area = Rect::new(cell.x, cell.y, cell.w, (cell.h - cap_h - 4.0).max(10.0));
+            let index = match self.images.load(&f.path) {
+                Ok(i) => i,
+                Err(msg) => {
+                    self.diags.push(
+                        Diagnostic::error(msg)
+                            .at(&self.deck.path, f.pos)
+                            .help("use a valid PNG or JPEG file"),
+                    );
+                    continue;
+                }
+            };
+            let data = &self.images.list[index];
+            let aspect = data.width_px as f32 / data.height_px.max(1) as f32;
+            let (mut iw, mut ih) = (img_area.w, img_area.w / aspect);
+            if ih > img_area.h {
+                ih = img_area.h;
+                iw = ih * aspect;
+            }
+            let rect = Rect::new(img_area.x + (img_area.w - iw) / 2.0, img_area.y, iw, ih);
+            let alt = f.alt.clone().or_else(|| f.caption.as_ref().map(plain));
+            items.push(pages::Item::Image(ImageItem {
+                image: index,
+                rect,
+                alt,
+            }));
+            let mut y = rect.bottom() + 4.0;
+            for (role, lp) in laid.iter_mut() {
+                shift(&mut lp.para, y);
+                let r = Rect::new(cell.x, y, cell.w, lp.height);
+                y += lp.height;
+                items.push(text_block(*role, r, vec![lp.para.clone()]));
+            }
+        }
+    }
+
+    fn title_page(&mut self, slide: &Slide) -> Page {
+        let t = self.theme;
+        let m = &self.deck.meta;
+        let (w, h) = (self.w, self.h);
+        let band = Rect::new(0.0, h * 0.22, w, h * 0.38);
+        let mut items = vec![pages::Item::Shape(Shape {
+            role: ShapeRole::Band,
+            rect: band,
+            fill: Some(t.band),
+            stroke: None,
+            radius: 0.0,
+        })];
+        let inner_w = w - 4.0 * t.margin;
+        let x = 2.0 * t.margin;
+        let mut paras = vec![
+            Para::plain(&m.title, 36.0, t.band_text)
+                .bold()
+                .align(Align::Center),
+        ];
+        if let Some(sub) = &m.subtitle {
+            let mut p = Para::plain(sub, 20.0, t.band_text).align(Align::Center);
+            p.space_before = 0.4;
+            paras.push(p);
+        }
+        let laid: Vec<LaidPara> = paras
+            .iter()
+            .map(|p| self.ts.lay(p, 1.0, x, inner_w))
+            .collect();
+        let total: f32 = laid.iter().map(|l| l.height).sum();
+        let mut y = band.y + (band.h - total) / 2.0;
+        let mut ps = Vec::new();
+        for mut lp in laid {
+            shift(&mut lp.para, y);
+            y += lp.height;
+            ps.push(lp.para);
+        }
+        items.push(text_block(
+            Role::Title,
+            Rect::new(x, band.y, inner_w, band.h),
+            ps,
+        ));
+
+        let mut lines = Vec::new();
+        if let Some(a) = &m.affiliation {
+            lines.push(Para::plain(a, 16.0, t.text).align(Align::Center));
+        }
+        if let Some(p) = &m.presenter {
+            let mut para = Para::plain(p, 22.0, t.text).bold().align(Align::Center);
+            para.space_before = 0.2;
+            lines.push(para);
+        }
+        if let Some(r) = &m.reading {
+            lines.push(Para::plain(&format!("({r})"), 13.0, t.muted).align(Align::Center));
+        }
+        if let Some(d) = m.date {
+            let mut para = Para::plain(&d.display(), 16.0, t.text).align(Align::Center);
+            para.space_before = 0.4;
+            lines.push(para);
+        }
+        let mut y = band.bottom() + 24.0;
+        let mut ps = Vec::new();
+        for p in &lines {
+            let mut lp = self.ts.lay(p, 1.0, x, inner_w);
+            shift(&mut lp.para, y);
+            y += lp.height;
+            ps.push(lp.para);
+        }
+        if !ps.is_empty() {
+            let top = band.bottom() + 24.0;
+            items.push(text_block(
+                Role::Subtitle,
+                Rect::new(x, top, inner_w, y - top),
+                ps,
+            ));
+        }
+        Page {
+            kind: PageKind::Title,
+            title: m.title.clone(),
+            source_line: slide.pos.line,
+            background: t.background,
+            items,
+            notes: None,
+        }
+    }
+
+    fn divider(&mut self, title: &str, subtitle: Option<&str>, slide: &Slide) -> Page {
+        let t = self.theme;
+        let (w, h) = (self.w, self.h);
+        let x = 2.0 * t.margin;
+        let inner_w = w - 4.0 * t.margin;
+        let band = Rect::new(0.0, h * 0.3, w, h * 0.4);
+        let mut items = vec![pages::Item::Shape(Shape {
+            role: ShapeRole::Band,
+            rect: band,
+            fill: Some(t.band),
+            stroke: None,
+            radius: 0.0,
+        })];
+        let mut paras = vec![
+            Para::plain(title, 34.0, t.band_text)
+                .bold()
+                .align(Align::Center),
+        ];
+        if let Some(s) = subtitle {
+            let mut p = Para::plain(s, 18.0, t.band_text).align(Align::Center);
+            p.space_before = 0.5;
+            paras.push(p);
+        }
+        let laid: Vec<LaidPara> = paras
+            .iter()
+            .map(|p| self.ts.lay(p, 1.0, x, inner_w))
+            .collect();
+        let total: f32 = laid.iter().map(|l| l.height).sum();
+        let mut y = band.y + (band.h - total).max(0.0) / 2.0;
+        let mut ps = Vec::new();
+        for mut lp in laid {
+            shift(&mut lp.para, y);
+            y += lp.height;
+            ps.push(lp.para);
+        }
+        items.push(text_block(
+            Role::Title,
+            Rect::new(x, band.y, inner_w, band.h.max(y - band.y)),
+            ps,
+        ));
+        Page {
+            kind: PageKind::Divider,
+            title: title.to_owned(),
+            source_line: slide.pos.line,
+            background: t.background,
+            items,
+            notes: None,
+        }
+    }
+
+    fn footer(&mut self, page: &mut Page, number: usize, total: usize) {
+        let t = self.theme;
+        let size = t.footer_size;
+        let baseline = self.h - 16.0;
+        let _ = total;
+        let num = number.to_string();
+        let mut run = self
+            .ts
+            .shape_one(&num, size, false, t.muted, None, 0.0, baseline);
+        run.x = self.w - t.margin - run.width;
+        let rect = Rect::new(
+            self.w - t.margin - 60.0,
+            baseline - size * 1.2,
+            60.0,
+            size * 1.6,
+        );
+        page.items.push(text_block(
+            Role::SlideNumber,
+            rect,
+            vec![single_line_para_aligned(run, size, Align::Right)],
+        ));
+        if let Some(f) = &self.deck.meta.footer {
+            let run = self
+                .ts
+                .shape_one(f, size, false, t.muted, None, t.margin, baseline);
+            let width = (self.w - 2.0 * t.margin - 70.0).max(run.width);
+            let rect = Rect::new(t.margin, baseline - size * 1.2, width, size * 1.6);
+            page.items.push(text_block(
+                Role::Footer,
+                rect,
+                vec![single_line_para(run, size)],
+            ));
+        }
+    }
+}
+
+/// Packs laid paragraphs into pages of height `cap`; the last page also
+/// leaves `tail` for the callout box. Splits a paragraph taller than a page
+/// between lines, and keeps a paragraph marked keep-with-next off a page's foot.
+fn pack(laid: Vec<LaidPara>, cap: f32, tail: f32) -> Vec<Vec<LaidPara>> {
+    let mut pages: Vec<Vec<LaidPara>> = vec![Vec::new()];
+    let mut used = 0.0f32;
+    let mut queue: std::collections::VecDeque<LaidPara> = laid.into();
+    while let Some(lp) = queue.pop_front() {
+        let fits = used + lp.height <= cap + 0.01;
+        if fits {
+            used += lp.height;
+            pages.last_mut().map(|p| p.push(lp));
+            continue;
+        }
+        let room = cap - used - lp.para.space_before;
+        let k = (room / lp.para.line_height).floor().max(0.0) as usize;
+        if lp.height > cap && k >= 1 && k < lp.para.lines.len() {
+            let (a, b) = split_lines(&lp, k);
+            pages.last_mut().map(|p| p.push(a));
+            pages.push(Vec::new());
+            used = 0.0;
+            queue.push_front(b);
+            continue;
+        }
+        // Start a new page, taking along a trailing keep-with-next run.
+        let mut carry = Vec::new();
+        if let Some(cur) = pages.last_mut() {
+            while cur.len() > 1 && cur.last().is_some_and(|l| l.keep_with_next) {
+                if let Some(l) = cur.pop() {
+                    carry.insert(0, l);
+                }
+            }
+        }
+        if pages.last().is_some_and(|p| !p.is_empty()) {
+            pages.push(Vec::new());
+        }
+        used = carry.iter().map(|l| l.height).sum();
+        if let Some(cur) = pages.last_mut() {
+            cur.extend(carry);
+        }
+        queue.push_front(lp);
+        if used + queue.front().map_or(0.0, |l| l.height) > cap
+            && pages.last().is_some_and(Vec::is_empty)
+        {
+            // A paragraph taller than a whole page and unsplittable at this size.
+            if let Some(l) = queue.pop_front() {
+                let k = ((cap - l.para.space_before) / l.para.line_height)
+                    .floor()
+                    .max(1.0) as usize;
+                if k < l.para.lines.len() {
+                    let (a, b) = split_lines(&l, k);
+                    pages.last_mut().map(|p| p.push(a));
+                    pages.push(Vec::new());
+                    used = 0.0;
+                    queue.push_front(b);
+                } else {
+                    used += l.height;
+                    pages.last_mut().map(|p| p.push(l));
+                }
+            }
+        }
+    }
+    // The callout box needs room on the last page.
+    if tail > 0.0 {
+        let last_h: f32 = pages
+            .last()
+            .map_or(0.0, |p| p.iter().map(|l| l.height).sum());
+        if last_h + tail > cap + 0.01 {
+            let mut moved = Vec::new();
+            if let Some(last) = pages.last_mut() {
+                let mut h = last_h;
+                while h + tail > cap && last.len() > 1 {
+                    if let Some(l) = last.pop() {
+                        h -= l.height;
+                        moved.insert(0, l);
+                    }
+                }
+                while last.len() > 1 && last.last().is_some_and(|l| l.keep_with_next) {
+                    if let Some(l) = last.pop() {
+                        moved.insert(0, l);
+                    }
+                }
+            }
+            let still: f32 = pages
+                .last()
+                .map_or(0.0, |p| p.iter().map(|l| l.height).sum());
+            if !moved.is_empty() || still + tail > cap + 0.01 {
+                pages.push(moved);
+            }
+        }
+    }
+    if pages.len() > 1 && pages.last().is_some_and(Vec::is_empty) && tail == 0.0 {
+        pages.pop();
+    }
+    pages
+}
+
+fn text_block(role: Role, rect: Rect, paragraphs: Vec<pages::Paragraph>) -> pages::Item {
+    pages::Item::Text(TextBlock {
+        role,
+        rect,
+        paragraphs,
+    })
+}
+
+fn single_line_para(run: pages::GlyphRun, size: f32) -> pages::Paragraph {
+    single_line_para_aligned(run, size, Align::Left)
+}
+
+fn single_line_para_aligned(run: pages::GlyphRun, size: f32, align: Align) -> pages::Paragraph {
+    let line = pages::Line {
+        x: run.x,
+        baseline: run.baseline,
+        width: run.width,
+        runs: vec![run],
+    };
+    pages::Paragraph {
+        level: None,
+        marker: None,
+        bullet: false,
+        indent: 0.0,
+        align,
+        size,
+        line_height: size * 1.2,
+        space_before: 0.0,
+        lines: vec![line],
+    }
+}

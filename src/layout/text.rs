@@ -1,0 +1,291 @@
+//! Laying out paragraph specifications into `pages::Paragraph`s.
+
+use crate::document::{Rich, Span};
+use crate::pages::{Align, Color, Glyph, GlyphRun, Line, Link, Paragraph};
+use crate::text::{self, FontBook, SpanStyle};
+
+/// A piece of styled text before layout.
+#[derive(Debug, Clone)]
+pub struct SpanSpec {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub color: Color,
+    pub link: Option<Link>,
+}
+
+/// A paragraph before layout: sizes are at scale 1.
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub spans: Vec<SpanSpec>,
+    pub size: f32,
+    pub level: Option<u8>,
+    /// Marker text and whether it is a decorative bullet (vs. a number).
+    pub marker: Option<(String, bool)>,
+    pub marker_color: Color,
+    pub align: Align,
+    /// Space above, in multiples of the size.
+    pub space_before: f32,
+    /// Keep on the same page as the next paragraph (a parent item, a title line).
+    pub keep_with_next: bool,
+}
+
+impl Para {
+    pub fn plain(text: &str, size: f32, color: Color) -> Para {
+        Para {
+            spans: vec![SpanSpec {
+                text: text.to_owned(),
+                bold: false,
+                italic: false,
+                color,
+                link: None,
+            }],
+            size,
+            level: None,
+            marker: None,
+            marker_color: color,
+            align: Align::Left,
+            space_before: 0.0,
+            keep_with_next: false,
+        }
+    }
+
+    pub fn bold(mut self) -> Para {
+        for s in &mut self.spans {
+            s.bold = true;
+        }
+        self
+    }
+
+    pub fn align(mut self, align: Align) -> Para {
+        self.align = align;
+        self
+    }
+
+    pub fn link(mut self, link: Link) -> Para {
+        for s in &mut self.spans {
+            s.link = Some(link.clone());
+        }
+        self
+    }
+
+    pub fn from_rich(rich: &Rich, size: f32, color: Color, link_color: Color) -> Para {
+        let mut p = Para::plain("", size, color);
+        p.spans = rich_spans(rich, color, link_color);
+        p
+    }
+}
+
+pub fn rich_spans(rich: &Rich, color: Color, link_color: Color) -> Vec<SpanSpec> {
+    rich.iter()
+        .map(|s: &Span| SpanSpec {
+            text: s.text.clone(),
+            bold: s.bold,
+            italic: s.italic,
+            color: if s.link.is_some() { link_color } else { color },
+            link: s.link.clone().map(Link::Url),
+        })
+        .collect()
+}
+
+/// A laid-out paragraph positioned with its top at y = 0.
+#[derive(Debug, Clone)]
+pub struct LaidPara {
+    pub para: Paragraph,
+    pub height: f32,
+    pub keep_with_next: bool,
+}
+
+/// Text metrics shared by layout functions.
+pub struct Typesetter<'a> {
+    pub book: &'a FontBook,
+    pub line_spacing: f32,
+    /// Characters no font covers, collected for a warning.
+    pub missing: Vec<char>,
+}
+
+impl Typesetter<'_> {
+    /// Ascent and descent of the primary face at `size`.
+    pub fn metrics(&self, size: f32) -> (f32, f32) {
+        let f = &self.book.faces[self.book.primary(false)];
+        (f.ascent * size, f.descent * size)
+    }
+
+    /// Lays out `p` at `scale` in a box from `x` of width `width`.
+    pub fn lay(&mut self, p: &Para, scale: f32, x: f32, width: f32) -> LaidPara {
+        let size = p.size * scale;
+        let line_height = size * self.line_spacing;
+        let (ascent, descent) = self.metrics(size);
+        let level = p.level.unwrap_or(0);
+        let level_indent = if p.level.is_some() {
+            f32::from(level) * size * 1.3
+        } else {
+            0.0
+        };
+        let space_before = p.space_before * size;
+        let first_baseline = space_before + (line_height - ascent - descent) / 2.0 + ascent;
+
+        let mut marker = None;
+        let mut hang = 0.0;
+        if let Some((m, bullet)) = &p.marker {
+            let mrun = self.shape_one(
+                m,
+                size,
+                false,
+                p.marker_color,
+                None,
+                x + level_indent,
+                first_baseline,
+            );
+            hang = if *bullet {
+                size * 1.0
+            } else {
+                (mrun.width + size * 0.45).max(size * 1.2)
+            };
+            // A bullet is centred in its hanging space.
+            marker = Some(mrun);
+        }
+        let text_x = x + level_indent + hang;
+        let text_w = (width - level_indent - hang).max(size);
+        let styles: Vec<(&str, SpanStyle)> = p
+            .spans
+            .iter()
+            .map(|s| (s.text.as_str(), SpanStyle { size, bold: s.bold }))
+            .collect();
+        let laid = text::layout(self.book, &styles, text_w);
+        for c in &laid.missing {
+            if !self.missing.contains(c) {
+                self.missing.push(*c);
+            }
+        }
+        let mut lines = Vec::new();
+        for (i, l) in laid.lines.iter().enumerate() {
+            let baseline = first_baseline + i as f32 * line_height;
+            let lx = match p.align {
+                Align::Left => text_x,
+                Align::Center => text_x + (text_w - l.width) / 2.0,
+                Align::Right => text_x + text_w - l.width,
+            };
+            let runs = l
+                .runs
+                .iter()
+                .map(|r| {
+                    let spec = &p.spans[r.span];
+                    let face = &self.book.faces[r.face];
+                    GlyphRun {
+                        x: lx + r.x,
+                        baseline,
+                        width: r.width,
+                        text: r.text.clone(),
+                        font: r.face,
+                        size: r.size,
+                        color: spec.color,
+                        bold: spec.bold,
+                        italic: spec.italic,
+                        link: spec.link.clone(),
+                        glyphs: r.glyphs.clone(),
+                        ascent: face.ascent * r.size,
+                        descent: face.descent * r.size,
+                    }
+                })
+                .collect();
+            lines.push(Line {
+                x: lx,
+                baseline,
+                width: l.width,
+                runs,
+            });
+        }
+        let n = lines.len().max(1) as f32;
+        LaidPara {
+            para: Paragraph {
+                level: p.level,
+                marker,
+                bullet: p.marker.as_ref().is_some_and(|m| m.1),
+                indent: text_x - x,
+                align: p.align,
+                size,
+                line_height,
+                space_before,
+                lines,
+            },
+            height: space_before + n * line_height,
+            keep_with_next: p.keep_with_next,
+        }
+    }
+
+    /// Shapes a short single-line text (markers, badges) at a baseline.
+    #[allow(clippy::too_many_arguments)]
+    pub fn shape_one(
+        &mut self,
+        s: &str,
+        size: f32,
+        bold: bool,
+        color: Color,
+        link: Option<Link>,
+        x: f32,
+        baseline: f32,
+    ) -> GlyphRun {
+        let laid = text::layout(self.book, &[(s, SpanStyle { size, bold })], f32::MAX);
+        let mut glyphs: Vec<Glyph> = Vec::new();
+        let mut text = String::new();
+        let mut font = self.book.primary(bold);
+        let mut width = 0.0;
+        for r in laid.lines.iter().flat_map(|l| l.runs.iter()) {
+            let base = text.len() as u32;
+            text.push_str(&r.text);
+            font = r.face;
+            width += r.width;
+            glyphs.extend(r.glyphs.iter().map(|g| Glyph {
+                start: g.start + base,
+                end: g.end + base,
+                ..*g
+            }));
+        }
+        let face = &self.book.faces[font];
+        GlyphRun {
+            x,
+            baseline,
+            width,
+            text,
+            font,
+            size,
+            color,
+            bold,
+            italic: false,
+            link,
+            glyphs,
+            ascent: face.ascent * size,
+            descent: face.descent * size,
+        }
+    }
+}
+
+/// Moves a laid paragraph down by `dy`.
+pub fn shift(p: &mut Paragraph, dy: f32) {
+    if let Some(m) = &mut p.marker {
+        m.baseline += dy;
+    }
+    for l in &mut p.lines {
+        l.baseline += dy;
+        for r in &mut l.runs {
+            r.baseline += dy;
+        }
+    }
+}
+
+/// Splits a laid paragraph after `k` lines; the rest carries no marker.
+pub fn split_lines(lp: &LaidPara, k: usize) -> (LaidPara, LaidPara) {
+    let mut a = lp.clone();
+    let mut b = lp.clone();
+    a.para.lines.truncate(k);
+    a.height = a.para.space_before + k as f32 * a.para.line_height;
+    a.keep_with_next = false;
+    b.para.lines.drain(..k);
+    b.para.marker = None;
+    let dy = -(b.para.space_before + k as f32 * b.para.line_height);
+    b.para.space_before = 0.0;
+    shift(&mut b.para, dy);
+    b.height = b.para.lines.len() as f32 * b.para.line_height;
+    (a, b)
+}

@@ -1,0 +1,338 @@
+//! The OPC package: parts in a fixed order, their relationships and content
+//! types, zipped deterministically.
+
+use std::io::{Cursor, Write};
+
+use zip::write::{SimpleFileOptions, ZipWriter};
+use zip::{CompressionMethod, DateTime};
+
+use super::PptxError;
+use super::xml::{Xml, at};
+
+/// Relationship types (ECMA-376 Part 1 and OPC). Office-document types are
+/// stored by their last segment and expanded by [`rel_uri`].
+pub mod rel {
+    pub const OFFICE_DOCUMENT: &str = "officeDocument";
+    pub const CORE: &str =
+        "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties";
+    pub const APP: &str = "extended-properties";
+    pub const SLIDE: &str = "slide";
+    pub const SLIDE_LAYOUT: &str = "slideLayout";
+    pub const SLIDE_MASTER: &str = "slideMaster";
+    pub const NOTES_SLIDE: &str = "notesSlide";
+    pub const NOTES_MASTER: &str = "notesMaster";
+    pub const THEME: &str = "theme";
+    pub const PRES_PROPS: &str = "presProps";
+    pub const VIEW_PROPS: &str = "viewProps";
+    pub const TABLE_STYLES: &str = "tableStyles";
+    pub const IMAGE: &str = "image";
+    pub const HYPERLINK: &str = "hyperlink";
+    pub const FONT: &str = "font";
+}
+
+/// Expands a short relationship name (as stored in [`rel`]) to its URI.
+fn rel_uri(kind: &str) -> String {
+    if kind.starts_with("http") {
+        kind.to_owned()
+    } else {
+        format!("http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}")
+    }
+}
+
+/// Content types of the parts we write.
+pub mod ct {
+    const PML: &str = "application/vnd.openxmlformats-officedocument.presentationml.";
+    pub const PRESENTATION: &str = "presentation.main+xml";
+    pub const SLIDE: &str = "slide+xml";
+    pub const SLIDE_LAYOUT: &str = "slideLayout+xml";
+    pub const SLIDE_MASTER: &str = "slideMaster+xml";
+    pub const NOTES_SLIDE: &str = "notesSlide+xml";
+    pub const NOTES_MASTER: &str = "notesMaster+xml";
+    pub const PRES_PROPS: &str = "presProps+xml";
+    pub const VIEW_PROPS: &str = "viewProps+xml";
+    pub const TABLE_STYLES: &str = "tableStyles+xml";
+    pub const THEME: &str = "application/vnd.openxmlformats-officedocument.theme+xml";
+    pub const CORE: &str = "application/vnd.openxmlformats-package.core-properties+xml";
+    pub const APP: &str = "application/vnd.openxmlformats-officedocument.extended-properties+xml";
+    pub const RELS: &str = "application/vnd.openxmlformats-package.relationships+xml";
+    pub const PNG: &str = "image/png";
+    pub const JPEG: &str = "image/jpeg";
+    /// PowerPoint's embedded fonts (an Embedded OpenType wrapper).
+    pub const FONTDATA: &str = "application/x-fontdata";
+
+    /// The full content type of a part: PresentationML names are stored short.
+    pub fn full(short: &str) -> String {
+        if short.contains('/') {
+            short.to_owned()
+        } else {
+            format!("{PML}{short}")
+        }
+    }
+}
+
+/// One relationship of a part.
+#[derive(Debug, Clone)]
+pub struct Rel {
+    pub id: String,
+    pub kind: &'static str,
+    pub target: String,
+    pub external: bool,
+}
+
+/// Relationships of one source part. Internal targets are package paths
+/// (without a leading slash); they are made relative when written.
+#[derive(Debug, Clone, Default)]
+pub struct Rels {
+    pub items: Vec<Rel>,
+}
+
+impl Rels {
+    /// Adds a relationship to a part and returns its id (`rId1`, `rId2`…).
+    pub fn add(&mut self, kind: &'static str, target: &str) -> String {
+        self.push(kind, target, false)
+    }
+
+    /// Adds a relationship to an external URI.
+    pub fn add_external(&mut self, kind: &'static str, uri: &str) -> String {
+        self.push(kind, uri, true)
+    }
+
+    fn push(&mut self, kind: &'static str, target: &str, external: bool) -> String {
+        // Reuse an identical relationship (the same link twice on a slide).
+        if let Some(r) = self
+            .items
+            .iter()
+            .find(|r| r.kind == kind && r.target == target && r.external == external)
+        {
+            return r.id.clone();
+        }
+        let id = format!("rId{}", self.items.len() + 1);
+        self.items.push(Rel {
+            id: id.clone(),
+            kind,
+            target: target.to_owned(),
+            external,
+        });
+        id
+    }
+
+    /// The `.rels` part for a source part at `source` ("" for the package).
+    pub fn to_xml(&self, source: &str) -> Result<Vec<u8>, PptxError> {
+        let mut x = Xml::new();
+        x.open(
+            "Relationships",
+            &[at(
+                "xmlns",
+                "http://schemas.openxmlformats.org/package/2006/relationships",
+            )],
+        );
+        for r in &self.items {
+            let mut attrs = vec![at("Id", &r.id), at("Type", rel_uri(r.kind))];
+            if r.external {
+                attrs.push(at("Target", &r.target));
+                attrs.push(at("TargetMode", "External"));
+            } else {
+                attrs.push(at("Target", relative(source, &r.target)));
+            }
+            x.empty("Relationship", &attrs);
+        }
+        x.close("Relationships");
+        Ok(x.finish()?)
+    }
+}
+
+/// The path of `target` relative to the folder of `source` (both package
+/// paths without a leading slash), e.g. `ppt/slides/slide1.xml` →
+/// `ppt/slideLayouts/slideLayout1.xml` gives `../slideLayouts/slideLayout1.xml`.
+pub fn relative(source: &str, target: &str) -> String {
+    let from: Vec<&str> = match source.rfind('/') {
+        Some(i) => source[..i].split('/').collect(),
+        None => Vec::new(),
+    };
+    let to: Vec<&str> = target.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// The `.rels` part name for a source part.
+pub fn rels_name(source: &str) -> String {
+    match source.rfind('/') {
+        Some(i) => format!("{}/_rels/{}.rels", &source[..i], &source[i + 1..]),
+        None => format!("_rels/{source}.rels"),
+    }
+}
+
+struct Part {
+    name: String,
+    content_type: String,
+    data: Vec<u8>,
+    /// Binary parts that are already compressed are stored, not deflated.
+    deflate: bool,
+}
+
+/// The package being built. Parts are written in insertion order, after
+/// `[Content_Types].xml`, so the same deck always gives the same bytes.
+#[derive(Default)]
+pub struct Package {
+    parts: Vec<Part>,
+    rels: Vec<(String, Rels)>,
+}
+
+impl Package {
+    pub fn add(&mut self, name: &str, short_ct: &str, data: Vec<u8>) {
+        let deflate = !matches!(short_ct, ct::PNG | ct::JPEG);
+        self.parts.push(Part {
+            name: name.to_owned(),
+            content_type: ct::full(short_ct),
+            data,
+            deflate,
+        });
+    }
+
+    /// Relationships of `source` ("" is the package itself), written as a
+    /// `.rels` part right after the parts.
+    pub fn set_rels(&mut self, source: &str, rels: Rels) {
+        if !rels.items.is_empty() {
+            self.rels.push((source.to_owned(), rels));
+        }
+    }
+
+    fn content_types(&self) -> Result<Vec<u8>, PptxError> {
+        let mut x = Xml::new();
+        x.open(
+            "Types",
+            &[at(
+                "xmlns",
+                "http://schemas.openxmlformats.org/package/2006/content-types",
+            )],
+        );
+        // Defaults for extensions whose parts all share one type; overrides
+        // for every XML part (their types differ).
+        let mut defaults: Vec<(&str, &str)> = vec![("rels", ct::RELS), ("xml", "application/xml")];
+        for p in &self.parts {
+            let ext = p.name.rsplit('.').next().unwrap_or("");
+            let default = match p.content_type.as_str() {
+                ct::PNG => Some(("png", ct::PNG)),
+                ct::JPEG => Some(("jpeg", ct::JPEG)),
+                ct::FONTDATA => Some(("fntdata", ct::FONTDATA)),
+                _ => None,
+            };
+            if let Some(d) = default
+                && ext == d.0
+                && !defaults.contains(&d)
+            {
+                defaults.push(d);
+            }
+        }
+        for (ext, t) in &defaults {
+            x.empty("Default", &[at("Extension", ext), at("ContentType", t)]);
+        }
+        for p in &self.parts {
+            let ext = p.name.rsplit('.').next().unwrap_or("");
+            if defaults
+                .iter()
+                .any(|(e, t)| *e == ext && *t == p.content_type && ext != "xml")
+            {
+                continue;
+            }
+            x.empty(
+                "Override",
+                &[
+                    at("PartName", format!("/{}", p.name)),
+                    at("ContentType", &p.content_type),
+                ],
+            );
+        }
+        x.close("Types");
+        Ok(x.finish()?)
+    }
+
+    /// Zips the package. `date` is (year, month, day) for every entry's
+    /// timestamp: the deck's date, never the wall clock.
+    pub fn finish(self, date: (u16, u8, u8)) -> Result<Vec<u8>, PptxError> {
+        let time = DateTime::from_date_and_time(date.0, date.1, date.2, 0, 0, 0)
+            .unwrap_or_else(|_| DateTime::default());
+        let base = SimpleFileOptions::default()
+            .last_modified_time(time)
+            .system(zip::System::Dos);
+        let deflated = base
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(6));
+        let stored = base.compression_method(CompressionMethod::Stored);
+
+        let mut entries: Vec<(String, Vec<u8>, bool)> = Vec::new();
+        entries.push(("[Content_Types].xml".into(), self.content_types()?, true));
+        // The package relationships first, as Office writes them.
+        for (source, rels) in self.rels.iter().filter(|(s, _)| s.is_empty()) {
+            entries.push((rels_name(source), rels.to_xml(source)?, true));
+        }
+        for p in self.parts {
+            entries.push((p.name, p.data, p.deflate));
+        }
+        for (source, rels) in self.rels.iter().filter(|(s, _)| !s.is_empty()) {
+            entries.push((rels_name(source), rels.to_xml(source)?, true));
+        }
+
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data, deflate) in entries {
+            zip.start_file(name, if deflate { deflated } else { stored })?;
+            zip.write_all(&data)?;
+        }
+        Ok(zip.finish()?.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_targets() {
+        assert_eq!(
+            relative("ppt/slides/slide1.xml", "ppt/slideLayouts/slideLayout1.xml"),
+            "../slideLayouts/slideLayout1.xml"
+        );
+        assert_eq!(
+            relative("ppt/presentation.xml", "ppt/slides/slide2.xml"),
+            "slides/slide2.xml"
+        );
+        assert_eq!(
+            relative("", "ppt/presentation.xml"),
+            "ppt/presentation.xml"
+        );
+        assert_eq!(
+            relative("ppt/slides/slide1.xml", "ppt/slides/slide3.xml"),
+            "slide3.xml"
+        );
+        assert_eq!(
+            relative("ppt/notesSlides/notesSlide1.xml", "ppt/media/image1.png"),
+            "../media/image1.png"
+        );
+    }
+
+    #[test]
+    fn rels_part_names() {
+        assert_eq!(rels_name(""), "_rels/.rels");
+        assert_eq!(
+            rels_name("ppt/slides/slide1.xml"),
+            "ppt/slides/_rels/slide1.xml.rels"
+        );
+    }
+
+    #[test]
+    fn same_relationship_is_reused() {
+        let mut r = Rels::default();
+        let a = r.add_external(rel::HYPERLINK, "https://example.org/");
+        let b = r.add(rel::SLIDE, "ppt/slides/slide2.xml");
+        let c = r.add_external(rel::HYPERLINK, "https://example.org/");
+        assert_eq!((a.as_str(), b.as_str()), ("rId1", "rId2"));
+        assert_eq!(a, c);
+    }
+}
