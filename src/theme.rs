@@ -55,7 +55,7 @@ impl Theme {
             heading_size: 26.0,
             subheading_size: 15.0,
             body_size: 20.0,
-            min_body_size: 12.0,
+            min_body_size: 14.0,
             callout_size: 17.0,
             caption_size: 12.0,
             footer_size: 10.0,

@@ -1,0 +1,244 @@
+//! Layout invariants on the reference sample's pages model.
+
+use std::path::Path;
+
+use surveydeck::document::{self, Deck, LoadOptions, SlideKind, plain};
+use surveydeck::pages::{Document, Item, Role};
+use surveydeck::text::linebreak::{no_end, no_start};
+
+fn sample(name: &str) -> (Deck, Document) {
+    let loaded = document::load(
+        Path::new(&format!("samples/{name}")),
+        &LoadOptions::default(),
+    );
+    for d in &loaded.diags.items {
+        assert_ne!(
+            d.severity,
+            surveydeck::diag::Severity::Error,
+            "{}",
+            d.render(None)
+        );
+    }
+    let deck = loaded.deck.expect("sample loads");
+    let (doc, _) = surveydeck::lay_out(&deck).expect("sample lays out");
+    (deck, doc)
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn no_line_leaves_its_box_or_the_slide() {
+    for name in ["2020-10-ai-update.yaml", "minimal.yaml"] {
+        let (_, doc) = sample(name);
+        for (i, page) in doc.pages.iter().enumerate() {
+            for item in &page.items {
+                let Item::Text(t) = item else { continue };
+                assert!(
+                    t.rect.x >= 0.0
+                        && t.rect.right() <= doc.width + 0.01
+                        && t.rect.y >= 0.0
+                        && t.rect.bottom() <= doc.height + 0.01,
+                    "{name} page {}: box {:?} leaves the slide",
+                    i + 1,
+                    t.rect
+                );
+                for p in &t.paragraphs {
+                    for l in &p.lines {
+                        for r in &l.runs {
+                            let rr = r.rect();
+                            assert!(
+                                rr.x >= t.rect.x - 0.5 && rr.right() <= t.rect.right() + 0.5,
+                                "{name} page {}: run {:?} overflows its box {:?} horizontally",
+                                i + 1,
+                                r.text,
+                                t.rect
+                            );
+                            assert!(
+                                rr.y >= t.rect.y - 1.0 && rr.bottom() <= t.rect.bottom() + 1.0,
+                                "{name} page {}: run {:?} overflows its box {:?} vertically ({:?})",
+                                i + 1,
+                                r.text,
+                                t.rect,
+                                rr
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kinsoku_holds_in_every_line() {
+    let (_, doc) = sample("2020-10-ai-update.yaml");
+    for page in &doc.pages {
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            for p in &t.paragraphs {
+                for l in &p.lines {
+                    let text = l.text();
+                    let (Some(first), Some(last)) = (text.chars().next(), text.chars().last())
+                    else {
+                        continue;
+                    };
+                    assert!(!no_start(first), "line starts with {first}: {text:?}");
+                    assert!(!no_end(last), "line ends with {last}: {text:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_text_is_lost() {
+    let (deck, doc) = sample("2020-10-ai-update.yaml");
+    let body: String = doc
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            Item::Text(t) if matches!(t.role, Role::Body | Role::Callout) => {
+                Some(t.paragraphs.iter().map(|p| p.text()).collect::<String>())
+            }
+            _ => None,
+        })
+        .collect();
+    let body = squash(&body);
+    let mut checked = 0;
+    for slide in &deck.slides {
+        let items = match &slide.kind {
+            SlideKind::Paper(p) => p
+                .summary
+                .iter()
+                .chain(p.commentary.iter())
+                .collect::<Vec<_>>(),
+            SlideKind::Free { items, callout, .. } => items.iter().chain(callout.iter()).collect(),
+            SlideKind::Agenda { items, .. } | SlideKind::Credits { items, .. } => {
+                items.iter().collect()
+            }
+            _ => vec![],
+        };
+        for it in items {
+            let t = squash(&plain(&it.text));
+            assert!(body.contains(&t), "lost: {t}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} items checked");
+}
+
+#[test]
+fn long_slides_split_into_numbered_continuations() {
+    let (_, doc) = sample("2020-10-ai-update.yaml");
+    let titles: Vec<&str> = doc.pages.iter().map(|p| p.title.as_str()).collect();
+    let cont: Vec<&&str> = titles
+        .iter()
+        .filter(|t| t.ends_with("(1/2)") || t.ends_with("(1/3)"))
+        .collect();
+    assert!(!cont.is_empty(), "no slide was split: {titles:?}");
+    for t in cont {
+        let base = t.rsplit_once(" (").map(|x| x.0).unwrap_or(t);
+        assert!(
+            titles
+                .iter()
+                .any(|x| x.starts_with(base) && x.ends_with("(2/2)") || x.ends_with("(2/3)")),
+            "{t} has no continuation"
+        );
+    }
+}
+
+#[test]
+fn ranking_entries_link_to_their_paper_pages() {
+    let (_, doc) = sample("2020-10-ai-update.yaml");
+    let ranking = doc
+        .pages
+        .iter()
+        .find(|p| p.title.starts_with("top recent"))
+        .expect("ranking page");
+    let mut targets = Vec::new();
+    for item in &ranking.items {
+        let Item::Text(t) = item else { continue };
+        for r in t
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.lines.iter())
+            .flat_map(|l| l.runs.iter())
+        {
+            if let Some(surveydeck::pages::Link::Page(n)) = &r.link
+                && !targets.contains(n)
+            {
+                targets.push(*n);
+            }
+        }
+    }
+    assert_eq!(targets.len(), 10);
+    assert!(
+        doc.pages[targets[0]].title.starts_with("① "),
+        "{}",
+        doc.pages[targets[0]].title
+    );
+    assert!(
+        doc.pages[targets[9]].title.starts_with("⑩ "),
+        "{}",
+        doc.pages[targets[9]].title
+    );
+}
+
+#[test]
+fn layout_dump_snapshot() {
+    // A compact text dump of the reference sample: each page's title and
+    // each text box's lines with size. Re-bless with SURVEYDECK_BLESS=1.
+    let (_, doc) = sample("2020-10-ai-update.yaml");
+    let mut out = String::new();
+    for (i, p) in doc.pages.iter().enumerate() {
+        out.push_str(&format!("== {} {:?} {}\n", i + 1, p.kind, p.title));
+        for item in &p.items {
+            let Item::Text(t) = item else { continue };
+            for para in &t.paragraphs {
+                for l in &para.lines {
+                    out.push_str(&format!(
+                        "  {:?} {:.1} @{:.0},{:.0} {}\n",
+                        t.role,
+                        para.size,
+                        l.x,
+                        l.baseline,
+                        l.text()
+                    ));
+                }
+            }
+        }
+    }
+    let path = Path::new("tests/snapshots/2020-10-ai-update.layout.txt");
+    if std::env::var_os("SURVEYDECK_BLESS").is_some() || !path.exists() {
+        std::fs::create_dir_all("tests/snapshots").ok();
+        std::fs::write(path, &out).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).expect("read snapshot");
+    if expected != out {
+        let mut diff = String::new();
+        for (n, (a, b)) in expected.lines().zip(out.lines()).enumerate() {
+            if a != b {
+                diff.push_str(&format!("line {}:\n- {a}\n+ {b}\n", n + 1));
+                if diff.len() > 4000 {
+                    break;
+                }
+            }
+        }
+        if expected.lines().count() != out.lines().count() {
+            diff.push_str(&format!(
+                "line count {} -> {}\n",
+                expected.lines().count(),
+                out.lines().count()
+            ));
+        }
+        std::fs::write(path.with_extension("txt.new"), &out).ok();
+        panic!(
+            "layout changed (new dump in {}.new; bless with SURVEYDECK_BLESS=1):\n{diff}",
+            path.display()
+        );
+    }
+}
