@@ -38,3 +38,45 @@ pub fn transcript(doc: &pages::Document) -> String {
     }
     out
 }
+
+pub use layout::impose::{HandoutOptions, Order, PaperSize};
+
+/// Slides imposed N to a printed page (same pages, scaled as vector content).
+pub fn handout(doc: &pages::Document, opts: &HandoutOptions) -> pages::Document {
+    layout::impose::handout(
+        doc,
+        opts,
+        &theme::Theme::default_theme(),
+        text::FontBook::bundled(),
+    )
+}
+
+/// One slide per page with its speaker notes below.
+pub fn notes_pages(doc: &pages::Document, paper: PaperSize) -> pages::Document {
+    layout::impose::notes_pages(
+        doc,
+        paper,
+        &theme::Theme::default_theme(),
+        text::FontBook::bundled(),
+    )
+}
+
+/// A Markdown outline for a slide-sharing site's description: sections,
+/// slide titles and paper links.
+pub fn outline_markdown(doc: &pages::Document) -> String {
+    let mut out = format!("# {}\n\n", doc.meta.title);
+    for node in &doc.outline {
+        out.push_str(&format!("- {} (p. {})\n", node.title, node.page + 1));
+        for c in &node.children {
+            let link = doc
+                .pages
+                .get(c.page)
+                .and_then(|p| p.urls().into_iter().next());
+            match link {
+                Some(u) => out.push_str(&format!("  - [{}]({u}) (p. {})\n", c.title, c.page + 1)),
+                None => out.push_str(&format!("  - {} (p. {})\n", c.title, c.page + 1)),
+            }
+        }
+    }
+    out
+}

@@ -54,9 +54,23 @@ struct BuildArgs {
     /// Which outputs to write.
     #[arg(long, value_delimiter = ',', default_value = "pdf,pptx")]
     format: Vec<Format>,
-    /// Also write a plain-text transcript (NAME.txt): each slide's text in reading order.
+    /// Also write a plain-text transcript (NAME.txt: each slide's text in reading order) and a
+    /// Markdown outline (NAME-outline.md: sections, slide titles, paper links).
     #[arg(long)]
     transcript: bool,
+    /// Also write a handout PDF (NAME-handout.pdf) with N slides per page: 1, 2, 3 (with ruled
+    /// lines for notes), 4, 6 or 9.
+    #[arg(long, value_name = "N", value_parser = parse_per_page)]
+    handout: Option<usize>,
+    /// Handout order for 4, 6 and 9 per page: across (then down) or down (then across).
+    #[arg(long, value_enum, default_value = "across")]
+    handout_order: HandoutOrder,
+    /// Paper size of handouts and notes pages.
+    #[arg(long, value_enum, default_value = "a4")]
+    paper: Paper,
+    /// Also write notes pages (NAME-notes.pdf): each slide with its speaker notes below.
+    #[arg(long)]
+    notes_pages: bool,
     /// Write the laid-out pages as JSON (every page, box and line with its text, position and size).
     #[arg(long, value_name = "FILE")]
     dump_layout: Option<PathBuf>,
@@ -69,6 +83,25 @@ struct BuildArgs {
     /// Print errors and warnings only (no notes, no summary).
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum HandoutOrder {
+    Across,
+    Down,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Paper {
+    A4,
+    Letter,
+}
+
+fn parse_per_page(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if surveydeck::layout::impose::PER_PAGE.contains(&n) => Ok(n),
+        _ => Err("slides per handout page must be 1, 2, 3, 4, 6 or 9".into()),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -207,10 +240,49 @@ fn build(args: &BuildArgs) -> u8 {
             }
         }
     }
+    let paper = match args.paper {
+        Paper::A4 => surveydeck::PaperSize::A4,
+        Paper::Letter => surveydeck::PaperSize::Letter,
+    };
+    if let Some(n) = args.handout {
+        let order = match args.handout_order {
+            HandoutOrder::Across => surveydeck::Order::Across,
+            HandoutOrder::Down => surveydeck::Order::Down,
+        };
+        let sheets = surveydeck::handout(
+            &doc,
+            &surveydeck::HandoutOptions {
+                per_page: n,
+                paper,
+                order,
+            },
+        );
+        match surveydeck::pdf::write_pdf(&sheets, &surveydeck::pdf::PdfOptions::default()) {
+            Ok(bytes) => outputs.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
+            Err(e) => {
+                eprintln!("error: handout PDF: {e}");
+                return 1;
+            }
+        }
+    }
+    if args.notes_pages {
+        let sheets = surveydeck::notes_pages(&doc, paper);
+        match surveydeck::pdf::write_pdf(&sheets, &surveydeck::pdf::PdfOptions::default()) {
+            Ok(bytes) => outputs.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
+            Err(e) => {
+                eprintln!("error: notes pages PDF: {e}");
+                return 1;
+            }
+        }
+    }
     if args.transcript {
         outputs.push((
             dir.join(format!("{stem}.txt")),
             surveydeck::transcript(&doc).into_bytes(),
+        ));
+        outputs.push((
+            dir.join(format!("{stem}-outline.md")),
+            surveydeck::outline_markdown(&doc).into_bytes(),
         ));
     }
     // Never overwrite the input with an output.

@@ -367,3 +367,27 @@ impl Page {
         out
     }
 }
+
+impl Page {
+    /// The distinct URLs linked from the page, in order.
+    pub fn urls(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for item in &self.items {
+            if let Item::Text(t) = item {
+                for r in t
+                    .paragraphs
+                    .iter()
+                    .flat_map(|p| p.lines.iter())
+                    .flat_map(|l| l.runs.iter())
+                {
+                    if let Some(Link::Url(u)) = &r.link
+                        && !out.contains(u)
+                    {
+                        out.push(u.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -6,6 +6,7 @@
 //! continuation pages titled "(1/3)"… at paragraph (bullet) boundaries.
 
 mod images;
+pub mod impose;
 mod text;
 
 use crate::diag::{Diagnostic, Diagnostics};

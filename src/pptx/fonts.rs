@@ -107,10 +107,7 @@ pub fn fntdata(data: &[u8], usage: &Usage) -> Result<Vec<u8>, PptxError> {
     if let Some(os2) = raw.table(ttf_parser::Tag::from_bytes(b"OS/2")) {
         let mut os2 = os2.to_vec();
         // First and last character index describe the subset's cmap.
-        let bmp: Vec<u32> = cmap_entries
-            .iter()
-            .map(|e| e.0.min(0xFFFF))
-            .collect();
+        let bmp: Vec<u32> = cmap_entries.iter().map(|e| e.0.min(0xFFFF)).collect();
         if let (Some(first), Some(last), Some(slot)) =
             (bmp.first(), bmp.last(), os2.get_mut(64..68))
         {
@@ -231,7 +228,9 @@ fn format4(entries: &[(u32, u16)]) -> Result<Vec<u8>, PptxError> {
     let mut segs = runs(entries);
     segs.push((0xFFFF, 0xFFFF, 0)); // the required final segment
     let n = u16::try_from(segs.len()).map_err(font_error)?;
-    let seg_x2 = n.checked_mul(2).ok_or_else(|| font_error("cmap too large"))?;
+    let seg_x2 = n
+        .checked_mul(2)
+        .ok_or_else(|| font_error("cmap too large"))?;
     let len = 16 + 8 * usize::from(n);
     let len = u16::try_from(len).map_err(|_| font_error("cmap format 4 exceeds 64 KiB"))?;
     let selector = 15 - n.leading_zeros() as u16;
@@ -282,7 +281,11 @@ fn format12(entries: &[(u32, u16)]) -> Vec<u8> {
 
 /// An English (or any Unicode) name from the name table.
 fn name(face: &ttf_parser::Face<'_>, id: u16) -> String {
-    let names: Vec<_> = face.names().into_iter().filter(|n| n.name_id == id).collect();
+    let names: Vec<_> = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == id)
+        .collect();
     names
         .iter()
         .filter(|n| n.language_id == 0x0409)
@@ -373,8 +376,14 @@ mod tests {
     fn subset_keeps_a_working_cmap_for_the_used_characters() {
         let text = "日本語のテキスト ABC 𠮷①";
         let eot = fntdata(REGULAR, &usage(text)).expect("subset");
-        assert_eq!(u32::from_le_bytes(eot[8..12].try_into().unwrap()), EOT_VERSION);
-        assert_eq!(u16::from_le_bytes(eot[34..36].try_into().unwrap()), EOT_MAGIC);
+        assert_eq!(
+            u32::from_le_bytes(eot[8..12].try_into().unwrap()),
+            EOT_VERSION
+        );
+        assert_eq!(
+            u16::from_le_bytes(eot[34..36].try_into().unwrap()),
+            EOT_MAGIC
+        );
         let ttf = ttf_of(&eot);
         assert!(ttf.len() < REGULAR.len() / 20, "{} bytes", ttf.len());
         let sub = ttf_parser::Face::parse(ttf, 0).expect("subset parses");
@@ -388,7 +397,11 @@ mod tests {
             }
         }
         assert_eq!(sub.glyph_index('X'), None);
-        assert!(sub.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")).is_some());
+        assert!(
+            sub.raw_face()
+                .table(ttf_parser::Tag::from_bytes(b"OS/2"))
+                .is_some()
+        );
         assert_eq!(name(&sub, 1), "BIZ UDPGothic");
         // The whole-font checksum rule holds after our rebuild.
         assert_eq!(checksum(ttf), 0xB1B0_AFBA);

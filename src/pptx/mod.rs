@@ -1,1 +1,473 @@
 //! PPTX writer: the pages model as native, editable PowerPoint slides.
+//!
+//! One slide per page, in order; every text block is one text box whose
+//! paragraphs wrap where our layout wrapped them (see [`text`] for how),
+//! shapes are preset geometries, images are pictures embedded once each.
+//! The OOXML parts are generated here with quick-xml and zipped with fixed
+//! timestamps and part order, so the same deck gives the same bytes.
+//!
+//! Package layout (all written by this module):
+//!
+//! ```text
+//! [Content_Types].xml, _rels/.rels, docProps/core.xml, docProps/app.xml
+//! ppt/presentation.xml (+ _rels)        slide size, slides, embedded fonts
+//! ppt/slideMasters/slideMaster1.xml     placeholders and text styles
+//! ppt/slideLayouts/slideLayout1-4.xml   Title Slide, Title Only, Section Header, Blank
+//! ppt/theme/theme1.xml                  colours, fonts (Latin and East Asian)
+//! ppt/slides/slideN.xml                 one per page
+//! ppt/notesMasters/notesMaster1.xml, ppt/theme/theme2.xml, ppt/notesSlides/…
+//! ppt/media/imageN.png|jpeg             each distinct image once
+//! ppt/fonts/fontN.fntdata               subsets of the faces used (EOT)
+//! ppt/presProps.xml, viewProps.xml, tableStyles.xml
+//! ```
+
+mod fonts;
+mod package;
+mod parts;
+mod slide;
+mod text;
+mod xml;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::pages::{Color, Document, Item, PageKind};
+use package::{Package, Rels, ct, rel};
+use parts::{EmbeddedFace, PresentationSpec, ThemeSpec};
+
+/// Options for [`write_pptx`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PptxOptions {
+    /// Embed subsets of the fonts the deck uses (`--no-embed-fonts` clears it).
+    pub embed_fonts: bool,
+}
+
+impl Default for PptxOptions {
+    fn default() -> Self {
+        PptxOptions { embed_fonts: true }
+    }
+}
+
+/// Why a deck could not be written.
+#[derive(Debug)]
+pub enum PptxError {
+    /// The pages model cannot be expressed (e.g. a slide size that is not a
+    /// positive finite number).
+    InvalidDocument(String),
+    /// A font could not be subset for embedding (retry without embedding).
+    Font(String),
+    /// Writing a part failed.
+    Io(std::io::Error),
+    /// Zipping the package failed.
+    Zip(zip::result::ZipError),
+}
+
+impl fmt::Display for PptxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PptxError::InvalidDocument(m) => write!(f, "cannot write this deck as PPTX: {m}"),
+            PptxError::Font(m) => write!(
+                f,
+                "cannot embed a font in the PPTX ({m}); write it without embedded fonts instead"
+            ),
+            PptxError::Io(e) => write!(f, "writing a PPTX part failed: {e}"),
+            PptxError::Zip(e) => write!(f, "zipping the PPTX failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PptxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PptxError::Io(e) => Some(e),
+            PptxError::Zip(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for PptxError {
+    fn from(e: std::io::Error) -> Self {
+        PptxError::Io(e)
+    }
+}
+
+impl From<zip::result::ZipError> for PptxError {
+    fn from(e: zip::result::ZipError) -> Self {
+        PptxError::Zip(e)
+    }
+}
+
+/// A BCP 47 tag for `a:rPr/@lang`: bare languages get their usual region.
+fn lang_tag(language: &str) -> String {
+    let l = language.trim();
+    let valid =
+        !l.is_empty() && l.len() <= 35 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    match l.to_ascii_lowercase().as_str() {
+        "ja" => "ja-JP".into(),
+        "en" => "en-US".into(),
+        _ if valid => l.into(),
+        _ => "ja-JP".into(),
+    }
+}
+
+/// The layout (index into [`parts::LAYOUTS`]) for a page.
+fn layout_for(kind: PageKind, has_title: bool) -> usize {
+    match kind {
+        PageKind::Title => 0,
+        PageKind::Divider => 2,
+        _ if has_title => 1,
+        _ => 3,
+    }
+}
+
+/// The most frequent colour, or `fallback`.
+fn most_common(colors: impl Iterator<Item = Color>, fallback: Color) -> Color {
+    let mut counts: BTreeMap<(u8, u8, u8), usize> = BTreeMap::new();
+    for c in colors {
+        *counts.entry((c.0, c.1, c.2)).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(c, n)| (n, std::cmp::Reverse(c)))
+        .map_or(fallback, |((r, g, b), _)| Color(r, g, b))
+}
+
+fn theme_spec(doc: &Document) -> ThemeSpec<'_> {
+    let runs = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .flat_map(|i| match i {
+            Item::Text(t) => t
+                .paragraphs
+                .iter()
+                .flat_map(|p| &p.lines)
+                .flat_map(|l| &l.runs)
+                .map(|r| r.color)
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        });
+    let fills = doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Shape(s) => s.fill,
+            _ => None,
+        });
+    ThemeSpec {
+        font: doc
+            .fonts
+            .first()
+            .map_or("BIZ UDPGothic", |f| f.family.as_str()),
+        text: most_common(runs, Color(0, 0, 0)),
+        background: most_common(doc.pages.iter().map(|p| p.background), Color(255, 255, 255)),
+        accent: most_common(fills, Color(0x44, 0x72, 0xC4)),
+    }
+}
+
+/// What each face draws, for subsetting.
+fn font_usage(doc: &Document) -> BTreeMap<usize, fonts::Usage> {
+    let mut usage: BTreeMap<usize, fonts::Usage> = BTreeMap::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            for p in &t.paragraphs {
+                let runs = p.marker.iter().chain(p.lines.iter().flat_map(|l| &l.runs));
+                for r in runs {
+                    if r.font >= doc.fonts.len() {
+                        continue;
+                    }
+                    let u = usage.entry(r.font).or_default();
+                    u.glyphs.extend(r.glyphs.iter().map(|g| g.id));
+                    u.chars.extend(r.text.chars());
+                    // The writer joins soft-wrapped lines with spaces.
+                    u.chars.insert(' ');
+                }
+            }
+        }
+    }
+    usage
+}
+
+/// Writes the deck as a `.pptx` file's bytes.
+pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxError> {
+    let (w, h) = (doc.width, doc.height);
+    if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+        return Err(PptxError::InvalidDocument(format!(
+            "the slide size {w} × {h} pt is not positive"
+        )));
+    }
+    let lang = lang_tag(&doc.meta.language);
+    let faces = text::Faces::new(doc);
+    let n = doc.pages.len();
+    let slide_parts: Vec<String> = (1..=n)
+        .map(|i| format!("ppt/slides/slide{i}.xml"))
+        .collect();
+
+    let mut pkg = Package::default();
+    let mut root = Rels::default();
+    root.add(rel::OFFICE_DOCUMENT, "ppt/presentation.xml");
+    root.add(rel::CORE, "docProps/core.xml");
+    root.add(rel::APP, "docProps/app.xml");
+    pkg.set_rels("", root);
+
+    let notes_count = doc
+        .pages
+        .iter()
+        .filter(|p| has_notes(p.notes.as_deref()))
+        .count();
+    pkg.add(
+        "docProps/core.xml",
+        ct::CORE,
+        parts::core_xml(&doc.meta, &lang)?,
+    );
+    let ratio = w / h;
+    let format = if (ratio - 16.0 / 9.0).abs() < 0.01 {
+        "On-screen Show (16:9)"
+    } else if (ratio - 4.0 / 3.0).abs() < 0.01 {
+        "On-screen Show (4:3)"
+    } else {
+        "Custom"
+    };
+    pkg.add(
+        "docProps/app.xml",
+        ct::APP,
+        parts::app_xml(n, notes_count, format)?,
+    );
+
+    // Presentation relationships: master first, then slides, the rest after.
+    let mut pres = Rels::default();
+    let master_rid = pres.add(rel::SLIDE_MASTER, "ppt/slideMasters/slideMaster1.xml");
+    let slide_rids: Vec<String> = slide_parts
+        .iter()
+        .map(|p| pres.add(rel::SLIDE, p))
+        .collect();
+    let notes_master_rid =
+        (notes_count > 0).then(|| pres.add(rel::NOTES_MASTER, "ppt/notesMasters/notesMaster1.xml"));
+    pres.add(rel::PRES_PROPS, "ppt/presProps.xml");
+    pres.add(rel::VIEW_PROPS, "ppt/viewProps.xml");
+    pres.add(rel::THEME, "ppt/theme/theme1.xml");
+    pres.add(rel::TABLE_STYLES, "ppt/tableStyles.xml");
+
+    // Fonts: one part per face, listed per family.
+    let mut font_parts: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut embedded: Vec<EmbeddedFace> = Vec::new();
+    if opts.embed_fonts {
+        for (font, usage) in font_usage(doc) {
+            let info = &doc.fonts[font];
+            let data = fonts::fntdata(info.data, &usage)?;
+            let part = format!("ppt/fonts/font{}.fntdata", font_parts.len() + 1);
+            let rid = pres.add(rel::FONT, &part);
+            font_parts.push((part, data));
+            let facts = fonts::facts(info.data);
+            let face = match embedded.iter_mut().find(|e| e.typeface == info.family) {
+                Some(e) => e,
+                None => {
+                    embedded.push(EmbeddedFace {
+                        typeface: info.family.clone(),
+                        panose: None,
+                        japanese: false,
+                        regular: None,
+                        bold: None,
+                    });
+                    let last = embedded.len() - 1;
+                    &mut embedded[last]
+                }
+            };
+            let slot = if info.bold {
+                &mut face.bold
+            } else {
+                &mut face.regular
+            };
+            if slot.is_none() {
+                *slot = Some(rid);
+            }
+            if !info.bold || face.panose.is_none() {
+                face.panose = facts.panose;
+            }
+            face.japanese |= facts.japanese;
+        }
+    }
+
+    pkg.add(
+        "ppt/presentation.xml",
+        ct::PRESENTATION,
+        parts::presentation_xml(&PresentationSpec {
+            master_rid: &master_rid,
+            notes_master_rid: notes_master_rid.as_deref(),
+            slide_rids: &slide_rids,
+            width: w,
+            height: h,
+            fonts: &embedded,
+        })?,
+    );
+    pkg.set_rels("ppt/presentation.xml", pres);
+
+    // Master, layouts, theme.
+    let mut master_rels = Rels::default();
+    let layout_parts: Vec<String> = (1..=parts::LAYOUTS.len())
+        .map(|i| format!("ppt/slideLayouts/slideLayout{i}.xml"))
+        .collect();
+    let layout_rids: Vec<String> = layout_parts
+        .iter()
+        .map(|p| master_rels.add(rel::SLIDE_LAYOUT, p))
+        .collect();
+    master_rels.add(rel::THEME, "ppt/theme/theme1.xml");
+    pkg.add(
+        "ppt/slideMasters/slideMaster1.xml",
+        ct::SLIDE_MASTER,
+        parts::master_xml(w, h, &layout_rids)?,
+    );
+    pkg.set_rels("ppt/slideMasters/slideMaster1.xml", master_rels);
+    for ((kind, name), part) in parts::LAYOUTS.iter().zip(&layout_parts) {
+        pkg.add(part, ct::SLIDE_LAYOUT, parts::layout_xml(kind, name, w, h)?);
+        let mut r = Rels::default();
+        r.add(rel::SLIDE_MASTER, "ppt/slideMasters/slideMaster1.xml");
+        pkg.set_rels(part, r);
+    }
+    let theme = theme_spec(doc);
+    pkg.add(
+        "ppt/theme/theme1.xml",
+        ct::THEME,
+        parts::theme_xml("surveydeck", &theme)?,
+    );
+
+    // Images: each distinct file once, also when two ids hold the same bytes.
+    let mut image_parts: Vec<Option<String>> = Vec::with_capacity(doc.images.len());
+    let mut by_bytes: HashMap<&[u8], String> = HashMap::new();
+    let mut media: Vec<(String, &'static str, Vec<u8>)> = Vec::new();
+    for img in &doc.images {
+        let bytes = img.bytes.as_slice();
+        let part = match by_bytes.get(bytes) {
+            Some(p) => p.clone(),
+            None => {
+                let (ext, t) = match img.format {
+                    crate::pages::ImageFormat::Png => ("png", ct::PNG),
+                    crate::pages::ImageFormat::Jpeg => ("jpeg", ct::JPEG),
+                };
+                let p = format!("ppt/media/image{}.{ext}", media.len() + 1);
+                media.push((p.clone(), t, bytes.to_vec()));
+                by_bytes.insert(bytes, p.clone());
+                p
+            }
+        };
+        image_parts.push(Some(part));
+    }
+
+    // Slides and their notes.
+    let cx = slide::SlideCtx {
+        faces: &faces,
+        slide_parts: &slide_parts,
+        image_parts: &image_parts,
+        lang: &lang,
+    };
+    let mut notes_parts: Vec<(String, Vec<u8>, String)> = Vec::new();
+    for (i, page) in doc.pages.iter().enumerate() {
+        let mut r = Rels::default();
+        let layout = layout_for(page.kind, !page.title.trim().is_empty());
+        r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
+        let xml = slide::slide_xml(page, &mut r, &cx)?;
+        if let Some(notes) = page.notes.as_deref().filter(|n| has_notes(Some(n))) {
+            let part = format!("ppt/notesSlides/notesSlide{}.xml", notes_parts.len() + 1);
+            r.add(rel::NOTES_SLIDE, &part);
+            notes_parts.push((
+                part,
+                slide::notes_xml(notes, &lang)?,
+                slide_parts[i].clone(),
+            ));
+        }
+        pkg.add(&slide_parts[i], ct::SLIDE, xml);
+        pkg.set_rels(&slide_parts[i], r);
+    }
+    if !notes_parts.is_empty() {
+        let nm = "ppt/notesMasters/notesMaster1.xml";
+        pkg.add(nm, ct::NOTES_MASTER, parts::notes_master_xml(w, h)?);
+        let mut r = Rels::default();
+        r.add(rel::THEME, "ppt/theme/theme2.xml");
+        pkg.set_rels(nm, r);
+        pkg.add(
+            "ppt/theme/theme2.xml",
+            ct::THEME,
+            parts::theme_xml("notes", &theme)?,
+        );
+        for (part, xml, slide_part) in notes_parts {
+            pkg.add(&part, ct::NOTES_SLIDE, xml);
+            let mut r = Rels::default();
+            r.add(rel::NOTES_MASTER, nm);
+            r.add(rel::SLIDE, &slide_part);
+            pkg.set_rels(&part, r);
+        }
+    }
+    for (part, t, bytes) in media {
+        pkg.add(&part, t, bytes);
+    }
+    for (part, data) in font_parts {
+        pkg.add(&part, ct::FONTDATA, data);
+    }
+    pkg.add(
+        "ppt/presProps.xml",
+        ct::PRES_PROPS,
+        parts::pres_props_xml()?,
+    );
+    pkg.add(
+        "ppt/viewProps.xml",
+        ct::VIEW_PROPS,
+        parts::view_props_xml()?,
+    );
+    pkg.add(
+        "ppt/tableStyles.xml",
+        ct::TABLE_STYLES,
+        parts::table_styles_xml()?,
+    );
+
+    let date = parts::deck_time(&doc.meta)
+        .and_then(|(y, m, d, ..)| Some((u16::try_from(y).ok()?, m as u8, d as u8)))
+        .filter(|(y, ..)| (1980..=2107).contains(y))
+        .unwrap_or((1980, 1, 1));
+    pkg.finish(date)
+}
+
+fn has_notes(notes: Option<&str>) -> bool {
+    notes.is_some_and(|n| !n.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(lang_tag("ja"), "ja-JP");
+        assert_eq!(lang_tag("EN"), "en-US");
+        assert_eq!(lang_tag("de-CH"), "de-CH");
+        assert_eq!(lang_tag("\"bad\" value"), "ja-JP");
+        assert_eq!(lang_tag(""), "ja-JP");
+    }
+
+    #[test]
+    fn layouts_by_page_kind() {
+        assert_eq!(
+            parts::LAYOUTS[layout_for(PageKind::Title, true)].1,
+            "Title Slide"
+        );
+        assert_eq!(
+            parts::LAYOUTS[layout_for(PageKind::Paper, true)].1,
+            "Title Only"
+        );
+        assert_eq!(
+            parts::LAYOUTS[layout_for(PageKind::Divider, true)].1,
+            "Section Header"
+        );
+        assert_eq!(parts::LAYOUTS[layout_for(PageKind::Free, false)].1, "Blank");
+    }
+
+    #[test]
+    fn errors_display() {
+        let e = PptxError::Font("bad".into());
+        assert!(e.to_string().contains("without embedded fonts"));
+        let e: Box<dyn std::error::Error> = Box::new(PptxError::InvalidDocument("x".into()));
+        assert!(e.to_string().contains("cannot write"));
+    }
+}

@@ -303,10 +303,7 @@ mod tests {
             relative("ppt/presentation.xml", "ppt/slides/slide2.xml"),
             "slides/slide2.xml"
         );
-        assert_eq!(
-            relative("", "ppt/presentation.xml"),
-            "ppt/presentation.xml"
-        );
+        assert_eq!(relative("", "ppt/presentation.xml"), "ppt/presentation.xml");
         assert_eq!(
             relative("ppt/slides/slide1.xml", "ppt/slides/slide3.xml"),
             "slide3.xml"

@@ -3,18 +3,15 @@
 use super::PptxError;
 use super::package::{Rels, rel};
 use super::text::{Faces, TextCtx, emu, write_text_box};
-use super::xml::{NS_A, NS_P, NS_R, Xml, at};
-use crate::pages::{Document, ImageItem, Item, Page, Role, Shape, ShapeRole};
+use super::xml::{Attr, NS_A, NS_P, NS_R, Xml, at};
+use crate::pages::{ImageItem, Item, Page, Role, Shape, ShapeRole};
 
 /// `<a:xfrm>` for a frame in points. Sizes are clamped to be non-negative
 /// (ST_PositiveCoordinate).
 pub fn xfrm(x: &mut Xml, left: f32, top: f32, w: f32, h: f32) {
     x.open("a:xfrm", &[]);
     x.empty("a:off", &[at("x", emu(left)), at("y", emu(top))]);
-    x.empty(
-        "a:ext",
-        &[at("cx", emu(w).max(0)), at("cy", emu(h).max(0))],
-    );
+    x.empty("a:ext", &[at("cx", emu(w).max(0)), at("cy", emu(h).max(0))]);
     x.close("a:xfrm");
 }
 
@@ -32,12 +29,16 @@ pub fn prst_geom(x: &mut Xml, prst: &str, adj: Option<i64>) {
     x.close("a:prstGeom");
 }
 
-/// Opens a PresentationML root element with the three usual namespaces.
-pub fn open_root(x: &mut Xml, name: &str) {
-    x.open(
-        name,
-        &[at("xmlns:a", NS_A), at("xmlns:r", NS_R), at("xmlns:p", NS_P)],
-    );
+/// Opens a PresentationML root element with the three usual namespaces and
+/// `extra` attributes.
+pub fn open_root(x: &mut Xml, name: &str, extra: &[Attr<'_>]) {
+    let mut attrs = vec![
+        at("xmlns:a", NS_A),
+        at("xmlns:r", NS_R),
+        at("xmlns:p", NS_P),
+    ];
+    attrs.extend(extra.iter().cloned());
+    x.open(name, &attrs);
 }
 
 /// The group shape properties every shape tree starts with.
@@ -60,7 +61,6 @@ pub fn tree_start(x: &mut Xml) {
 
 /// Everything a slide part needs besides its page.
 pub struct SlideCtx<'a> {
-    pub doc: &'a Document,
     pub faces: &'a Faces<'a>,
     /// Package path of each page's slide.
     pub slide_parts: &'a [String],
@@ -98,7 +98,7 @@ fn shape_name(role: ShapeRole) -> &'static str {
 /// and receives images and links.
 pub fn slide_xml(page: &Page, rels: &mut Rels, cx: &SlideCtx<'_>) -> Result<Vec<u8>, PptxError> {
     let mut x = Xml::new();
-    open_root(&mut x, "p:sld");
+    open_root(&mut x, "p:sld", &[]);
     let name = page.title.trim();
     if name.is_empty() {
         x.open("p:cSld", &[]);
@@ -118,7 +118,6 @@ pub fn slide_xml(page: &Page, rels: &mut Rels, cx: &SlideCtx<'_>) -> Result<Vec<
             Item::Text(block) => {
                 let name = format!("{} {}", role_name(block.role), id - 1);
                 let mut tcx = TextCtx {
-                    doc: cx.doc,
                     faces: cx.faces,
                     rels,
                     slide_parts: cx.slide_parts,
@@ -153,7 +152,10 @@ fn write_shape(x: &mut Xml, id: u32, s: &Shape) {
     x.open("p:nvSpPr", &[]);
     x.empty(
         "p:cNvPr",
-        &[at("id", id), at("name", format!("{} {}", shape_name(s.role), id - 1))],
+        &[
+            at("id", id),
+            at("name", format!("{} {}", shape_name(s.role), id - 1)),
+        ],
     );
     x.empty("p:cNvSpPr", &[]);
     x.empty("p:nvPr", &[]);
@@ -163,7 +165,9 @@ fn write_shape(x: &mut Xml, id: u32, s: &Shape) {
     let short = r.w.min(r.h);
     if s.radius > 0.0 && short > 0.0 {
         // roundRect's adj is the radius as a fraction of the shorter side.
-        let adj = (f64::from(s.radius / short) * 100_000.0).round().clamp(0.0, 50_000.0);
+        let adj = (f64::from(s.radius / short) * 100_000.0)
+            .round()
+            .clamp(0.0, 50_000.0);
         prst_geom(x, "roundRect", Some(adj as i64));
     } else {
         prst_geom(x, "rect", None);
@@ -220,7 +224,7 @@ fn write_picture(x: &mut Xml, id: u32, img: &ImageItem, rid: &str) {
 /// placeholder holding one paragraph per line of the notes.
 pub fn notes_xml(notes: &str, lang: &str) -> Result<Vec<u8>, PptxError> {
     let mut x = Xml::new();
-    open_root(&mut x, "p:notes");
+    open_root(&mut x, "p:notes", &[]);
     x.open("p:cSld", &[]);
     tree_start(&mut x);
     placeholder(&mut x, 2, "Slide Image Placeholder 1", "sldImg", None);
@@ -235,7 +239,10 @@ pub fn notes_xml(notes: &str, lang: &str) -> Result<Vec<u8>, PptxError> {
         x.open("a:p", &[]);
         if !line.is_empty() {
             x.open("a:r", &[]);
-            x.empty("a:rPr", &[at("lang", lang), at("altLang", "en-US"), at("dirty", 0)]);
+            x.empty(
+                "a:rPr",
+                &[at("lang", lang), at("altLang", "en-US"), at("dirty", 0)],
+            );
             x.text_elem("a:t", &[], line);
             x.close("a:r");
         }

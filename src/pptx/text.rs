@@ -153,9 +153,11 @@ fn clusters(run: &GlyphRun, faces: &Faces<'_>) -> Vec<Cluster> {
         && out.first().is_some_and(|c| c.start == 0)
         && out.last().is_some_and(|c| c.end == run.text.len())
         && out.windows(2).all(|w| w[0].end == w[1].start)
-        && out
-            .iter()
-            .all(|c| c.start < c.end && run.text.is_char_boundary(c.start) && run.text.is_char_boundary(c.end));
+        && out.iter().all(|c| {
+            c.start < c.end
+                && run.text.is_char_boundary(c.start)
+                && run.text.is_char_boundary(c.end)
+        });
     if !tiles {
         return vec![Cluster {
             start: 0,
@@ -241,7 +243,9 @@ fn push_run(pieces: &mut Vec<Piece>, run: &GlyphRun, faces: &Faces<'_>) {
             .last()
             .map_or(c.start, |(i, _)| c.start + i);
         push_text(pieces, &run.text[pos..last], base.clone());
-        let spc = (f64::from(c.spacing) * 100.0).round().clamp(-400_000.0, 400_000.0) as i64;
+        let spc = (f64::from(c.spacing) * 100.0)
+            .round()
+            .clamp(-400_000.0, 400_000.0) as i64;
         push_text(
             pieces,
             &run.text[last..c.end],
@@ -361,7 +365,11 @@ fn edge_space(cl: &[(&GlyphRun, Cluster)], leading: bool) -> f32 {
     if leading {
         cl.iter().take_while(blank).map(|(_, c)| c.advance).sum()
     } else {
-        cl.iter().rev().take_while(blank).map(|(_, c)| c.advance).sum()
+        cl.iter()
+            .rev()
+            .take_while(blank)
+            .map(|(_, c)| c.advance)
+            .sum()
     }
 }
 
@@ -407,7 +415,6 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>) -> Analysis {
 
 /// Context for writing the text of one slide.
 pub struct TextCtx<'a, 'r> {
-    pub doc: &'a Document,
     pub faces: &'a Faces<'a>,
     pub rels: &'r mut Rels,
     /// Package path of each page's slide, for page links.
@@ -574,8 +581,9 @@ pub fn write_text_box(
         let before = match prev {
             Some((base, lh, d)) => {
                 let gap = p.lines[0].baseline - base;
-                (gap - (lh - baseline_offset(lh, 0.0, d)) - baseline_offset(p.line_height, asc, desc))
-                    .max(0.0)
+                (gap - (lh - baseline_offset(lh, 0.0, d))
+                    - baseline_offset(p.line_height, asc, desc))
+                .max(0.0)
             }
             None => 0.0,
         };
@@ -655,8 +663,17 @@ fn write_paragraph(
     if let Some(m) = p.marker.as_ref().filter(|_| !p.bullet) {
         push_run(&mut pieces, m, cx.faces);
         let spc = pl.number_gap.unwrap_or(0.0);
-        let spc = (f64::from(spc) * 100.0).round().clamp(-400_000.0, 400_000.0) as i64;
-        push_text(&mut pieces, " ", Style { spc, ..Style::of(m) });
+        let spc = (f64::from(spc) * 100.0)
+            .round()
+            .clamp(-400_000.0, 400_000.0) as i64;
+        push_text(
+            &mut pieces,
+            " ",
+            Style {
+                spc,
+                ..Style::of(m)
+            },
+        );
     }
     for (i, line) in p.lines.iter().enumerate() {
         if i > 0 {
@@ -695,11 +712,10 @@ fn write_paragraph(
             }
         }
     }
-    let end = p
-        .lines
-        .last()
-        .and_then(|l| l.runs.last())
-        .map(|r| Style { link: None, ..Style::of(r) });
+    let end = p.lines.last().and_then(|l| l.runs.last()).map(|r| Style {
+        link: None,
+        ..Style::of(r)
+    });
     match end {
         Some(s) => write_rpr(x, "a:endParaRPr", &s, cx),
         None => x.empty("a:endParaRPr", &[at("lang", cx.lang)]),
@@ -711,7 +727,8 @@ fn write_paragraph(
 pub fn encode_uri(uri: &str) -> String {
     let mut out = String::with_capacity(uri.len());
     for c in uri.chars() {
-        let keep = c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}');
+        let keep = c.is_ascii_graphic()
+            && !matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}');
         if keep {
             out.push(c);
         } else {
@@ -751,10 +768,12 @@ fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
             cx.rels.add_external(rel::HYPERLINK, &encode_uri(u.trim())),
             None,
         )),
-        Some(Link::Page(i)) => cx
-            .slide_parts
-            .get(*i)
-            .map(|part| (cx.rels.add(rel::SLIDE, part), Some("ppaction://hlinksldjump"))),
+        Some(Link::Page(i)) => cx.slide_parts.get(*i).map(|part| {
+            (
+                cx.rels.add(rel::SLIDE, part),
+                Some("ppaction://hlinksldjump"),
+            )
+        }),
         _ => None,
     };
     if let Some((id, action)) = link {
@@ -766,7 +785,10 @@ fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
         // PowerPoint 2019+: draw the link in the run's own colour, as the PDF
         // does, instead of the theme's hyperlink colour.
         x.open("a:extLst", &[]);
-        x.open("a:ext", &[at("uri", "{A12FA001-AC4F-418D-AE19-62706E023703}")]);
+        x.open(
+            "a:ext",
+            &[at("uri", "{A12FA001-AC4F-418D-AE19-62706E023703}")],
+        );
         x.empty(
             "ahyp:hlinkClr",
             &[
