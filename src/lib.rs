@@ -4,6 +4,7 @@
 //! (fonts, shaping, line breaking, fitting, pagination) → `pages` (one model
 //! of positioned items) → the writers, each reading only the pages.
 
+pub mod compress;
 pub mod diag;
 pub mod document;
 pub mod layout;

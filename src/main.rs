@@ -71,6 +71,16 @@ struct BuildArgs {
     /// Also write notes pages (NAME-notes.pdf): each slide with its speaker notes below.
     #[arg(long)]
     notes_pages: bool,
+    /// Fail (exit 1, nothing written) when a PDF or PPTX would be larger than this, e.g. 10MB;
+    /// images are downsampled first when that helps.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_size: Option<u64>,
+    /// Downsample images above --image-dpi at their placed size and re-encode photos as JPEG.
+    #[arg(long)]
+    compress_images: bool,
+    /// Target resolution for --compress-images.
+    #[arg(long, value_name = "DPI", default_value_t = 200.0)]
+    image_dpi: f32,
     /// Write the laid-out pages as JSON (every page, box and line with its text, position and size).
     #[arg(long, value_name = "FILE")]
     dump_layout: Option<PathBuf>,
@@ -175,7 +185,7 @@ fn build(args: &BuildArgs) -> u8 {
         return 1;
     };
     let mut diags = loaded.diags.clone();
-    let (doc, layout_diags) = match surveydeck::lay_out(deck) {
+    let (mut doc, layout_diags) = match surveydeck::lay_out(deck) {
         Ok(r) => r,
         Err(d) => {
             diags.extend(d);
@@ -210,24 +220,108 @@ fn build(args: &BuildArgs) -> u8 {
         eprintln!("error: cannot create output folder {}: {e}", dir.display());
         return 3;
     }
+    if args.compress_images {
+        surveydeck::compress::compress_images(&mut doc, args.image_dpi);
+    }
+    let mut outputs = match render(args, &doc, &dir, &stem) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    if let Some(max) = args.max_size {
+        let too_big = |outs: &[(PathBuf, Vec<u8>)]| {
+            outs.iter()
+                .any(|(p, b)| b.len() as u64 > max && is_shared(p))
+        };
+        if too_big(&outputs) && !args.compress_images {
+            // Smaller images are the first remedy; --max-size implies them.
+            let n = surveydeck::compress::compress_images(&mut doc, args.image_dpi);
+            if n > 0 {
+                eprintln!(
+                    "note: {n} images downsampled to {} dpi to meet --max-size",
+                    args.image_dpi
+                );
+                outputs = match render(args, &doc, &dir, &stem) {
+                    Ok(o) => o,
+                    Err(code) => return code,
+                };
+            }
+        }
+        if too_big(&outputs) {
+            for (p, b) in outputs
+                .iter()
+                .filter(|(p, b)| b.len() as u64 > max && is_shared(p))
+            {
+                eprintln!(
+                    "error: {} would be {}, over --max-size {}",
+                    p.display(),
+                    human_size(b.len()),
+                    human_size(max as usize)
+                );
+            }
+            eprint!("{}", size_report(&doc));
+            eprintln!(
+                "  = help: remove or shrink the largest images, or raise --max-size; nothing was written"
+            );
+            return 1;
+        }
+    }
+
+    // Never overwrite the input with an output.
+    let input = args.survey.canonicalize().ok();
+    for (path, _) in &outputs {
+        let target = path
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .zip(path.file_name())
+            .map(|(d, n)| d.join(n));
+        if target.is_some() && target == input {
+            eprintln!(
+                "error: output {} would overwrite the survey file",
+                path.display()
+            );
+            return 2;
+        }
+    }
+    for (path, bytes) in &outputs {
+        if let Err(e) = surveydeck::output::write_atomic(path, bytes) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return 3;
+        }
+        if !args.quiet {
+            eprintln!("wrote {} ({})", path.display(), human_size(bytes.len()));
+        }
+    }
+    if !args.quiet {
+        eprintln!("{} slides", doc.pages.len());
+    }
+    0
+}
+
+/// Renders every requested output in memory (nothing is written here).
+fn render(
+    args: &BuildArgs,
+    doc: &surveydeck::pages::Document,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, u8> {
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(path) = &args.dump_layout {
-        match serde_json::to_vec_pretty(&doc) {
+        match serde_json::to_vec_pretty(doc) {
             Ok(json) => outputs.push((path.clone(), json)),
             Err(e) => {
                 eprintln!("error: cannot serialise the layout: {e}");
-                return 1;
+                return Err(1);
             }
         }
     }
     for f in &args.format {
         match f {
             Format::Pdf => {
-                match surveydeck::pdf::write_pdf(&doc, &surveydeck::pdf::PdfOptions::default()) {
+                match surveydeck::pdf::write_pdf(doc, &surveydeck::pdf::PdfOptions::default()) {
                     Ok(bytes) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
                     Err(e) => {
                         eprintln!("error: PDF: {e}");
-                        return 1;
+                        return Err(1);
                     }
                 }
             }
@@ -261,59 +355,99 @@ fn build(args: &BuildArgs) -> u8 {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
             Err(e) => {
                 eprintln!("error: handout PDF: {e}");
-                return 1;
+                return Err(1);
             }
         }
     }
     if args.notes_pages {
-        let sheets = surveydeck::notes_pages(&doc, paper);
+        let sheets = surveydeck::notes_pages(doc, paper);
         match surveydeck::pdf::write_pdf(&sheets, &surveydeck::pdf::PdfOptions::default()) {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
             Err(e) => {
                 eprintln!("error: notes pages PDF: {e}");
-                return 1;
+                return Err(1);
             }
         }
     }
     if args.transcript {
         outputs.push((
             dir.join(format!("{stem}.txt")),
-            surveydeck::transcript(&doc).into_bytes(),
+            surveydeck::transcript(doc).into_bytes(),
         ));
         outputs.push((
             dir.join(format!("{stem}-outline.md")),
-            surveydeck::outline_markdown(&doc).into_bytes(),
+            surveydeck::outline_markdown(doc).into_bytes(),
         ));
     }
-    // Never overwrite the input with an output.
-    let input = args.survey.canonicalize().ok();
-    for (path, _) in &outputs {
-        let target = path
-            .parent()
-            .and_then(|p| p.canonicalize().ok())
-            .zip(path.file_name())
-            .map(|(d, n)| d.join(n));
-        if target.is_some() && target == input {
-            eprintln!(
-                "error: output {} would overwrite the survey file",
-                path.display()
-            );
-            return 2;
-        }
+    Ok(outputs)
+}
+
+/// Outputs people send or upload (not the layout dump).
+fn is_shared(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "pdf" || e == "pptx")
+}
+
+/// The biggest contributors to an output's size: each image, then the fonts.
+fn size_report(doc: &surveydeck::pages::Document) -> String {
+    let mut imgs: Vec<(usize, String)> = doc
+        .images
+        .iter()
+        .map(|i| (i.bytes.len(), i.path.display().to_string()))
+        .collect();
+    imgs.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: usize = imgs.iter().map(|i| i.0).sum();
+    let mut out = format!(
+        "  images: {} in {} files; the largest:\n",
+        human_size(total),
+        imgs.len()
+    );
+    for (n, p) in imgs.iter().take(5) {
+        out.push_str(&format!("    {} {p}\n", human_size(*n)));
     }
-    for (path, bytes) in &outputs {
-        if let Err(e) = surveydeck::output::write_atomic(path, bytes) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return 3;
-        }
-        if !args.quiet {
-            eprintln!("wrote {} ({})", path.display(), human_size(bytes.len()));
-        }
+    let glyphs: std::collections::BTreeSet<(usize, u16)> = doc
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            surveydeck::pages::Item::Text(t) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| {
+            t.paragraphs.iter().flat_map(|p| {
+                p.marker
+                    .iter()
+                    .chain(p.lines.iter().flat_map(|l| l.runs.iter()))
+            })
+        })
+        .flat_map(|r| r.glyphs.iter().map(move |g| (r.font, g.id)))
+        .collect();
+    for (i, f) in doc.fonts.iter().enumerate() {
+        let n = glyphs.iter().filter(|g| g.0 == i).count();
+        // About 200 bytes a CJK glyph once subset and compressed (measured on BIZ UDPGothic).
+        out.push_str(&format!(
+            "  font subset {}: {n} glyphs, about {}\n",
+            f.postscript,
+            human_size(n * 200)
+        ));
     }
-    if !args.quiet {
-        eprintln!("{} slides", doc.pages.len());
+    out
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let (num, mul) = if let Some(n) = t.strip_suffix("MB").or_else(|| t.strip_suffix('M')) {
+        (n, 1024.0 * 1024.0)
+    } else if let Some(n) = t.strip_suffix("KB").or_else(|| t.strip_suffix('K')) {
+        (n, 1024.0)
+    } else {
+        (t.strip_suffix('B').unwrap_or(&t), 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 => Ok((v * mul) as u64),
+        _ => Err(format!(
+            "`{s}` is not a size: write e.g. 10MB, 500KB or 2000000"
+        )),
     }
-    0
 }
 
 fn human_size(n: usize) -> String {
