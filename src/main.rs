@@ -75,6 +75,12 @@ struct BuildArgs {
     /// images are downsampled first when that helps.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_size: Option<u64>,
+    /// Write untagged PDFs (no structure tree for screen readers; slightly smaller).
+    #[arg(long)]
+    no_tags: bool,
+    /// Validate the PDF against standards: ua1 (PDF/UA-1), a2b, a2a, a2u (PDF/A-2); comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STANDARD")]
+    pdf_standard: Vec<PdfStandard>,
     /// Downsample images above --image-dpi at their placed size and re-encode photos as JPEG.
     #[arg(long)]
     compress_images: bool,
@@ -93,6 +99,14 @@ struct BuildArgs {
     /// Print errors and warnings only (no notes, no summary).
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PdfStandard {
+    Ua1,
+    A2b,
+    A2a,
+    A2u,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -316,15 +330,17 @@ fn render(
     }
     for f in &args.format {
         match f {
-            Format::Pdf => {
-                match surveydeck::pdf::write_pdf(doc, &surveydeck::pdf::PdfOptions::default()) {
-                    Ok(bytes) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
-                    Err(e) => {
-                        eprintln!("error: PDF: {e}");
-                        return Err(1);
-                    }
+            Format::Pdf => match surveydeck::pdf::write_pdf(doc, &pdf_options(args)) {
+                Ok(bytes) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
+                Err(e) => {
+                    eprint!(
+                        "{}",
+                        pdf_error(&e, doc, &args.survey)
+                            .render(std::fs::read_to_string(&args.survey).ok().as_deref())
+                    );
+                    return Err(1);
                 }
-            }
+            },
             Format::Pptx => {
                 eprint!(
                     "{}",
@@ -351,7 +367,7 @@ fn render(
                 order,
             },
         );
-        match surveydeck::pdf::write_pdf(&sheets, &surveydeck::pdf::PdfOptions::default()) {
+        match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
             Err(e) => {
                 eprintln!("error: handout PDF: {e}");
@@ -361,7 +377,7 @@ fn render(
     }
     if args.notes_pages {
         let sheets = surveydeck::notes_pages(doc, paper);
-        match surveydeck::pdf::write_pdf(&sheets, &surveydeck::pdf::PdfOptions::default()) {
+        match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
             Err(e) => {
                 eprintln!("error: notes pages PDF: {e}");
@@ -380,6 +396,45 @@ fn render(
         ));
     }
     Ok(outputs)
+}
+
+fn pdf_options(args: &BuildArgs) -> surveydeck::pdf::PdfOptions {
+    use surveydeck::pdf::Standard;
+    let standards = args
+        .pdf_standard
+        .iter()
+        .map(|s| match s {
+            PdfStandard::Ua1 => Standard::Ua1,
+            PdfStandard::A2b => Standard::A2b,
+            PdfStandard::A2a => Standard::A2a,
+            PdfStandard::A2u => Standard::A2u,
+        })
+        .collect();
+    surveydeck::pdf::PdfOptions {
+        tagged: !args.no_tags,
+        standards,
+    }
+}
+
+/// A PDF failure pointing at the slide's place in the survey.
+fn pdf_error(
+    e: &surveydeck::pdf::PdfError,
+    doc: &surveydeck::pages::Document,
+    survey: &Path,
+) -> Diagnostic {
+    let d = Diagnostic::error(format!("PDF: {e}"));
+    match e.page.and_then(|p| doc.pages.get(p)) {
+        Some(page) if page.source_line > 0 => d
+            .at(
+                survey,
+                surveydeck::diag::Pos {
+                    line: page.source_line,
+                    col: 1,
+                },
+            )
+            .help("fix the slide that starts here"),
+        _ => d,
+    }
 }
 
 /// Outputs people send or upload (not the layout dump).

@@ -2,13 +2,15 @@
 //! subsets with ToUnicode built from our text, so copied text is exact.
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 use std::sync::Arc;
 
 use krilla::Document;
 use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, ValidationError};
 use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
 use krilla::geom::{Path, PathBuilder, Point, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
@@ -16,18 +18,48 @@ use krilla::outline::Outline;
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag, TagGroup,
+    TagKind, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
-use crate::pages::{self, Color, Document as Pages, ImageFormat, Item, Link, OutlineNode, Rect};
+use crate::pages::{
+    self, Color, Document as Pages, ImageFormat, Item, Link, OutlineNode, Rect, Role,
+};
 
-#[derive(Debug, Clone, Default)]
-pub struct PdfOptions {}
+/// A PDF standard to validate against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    Ua1,
+    A2b,
+    A2a,
+    A2u,
+}
+
+#[derive(Debug, Clone)]
+pub struct PdfOptions {
+    /// Write a structure tree (tagged PDF). On by default.
+    pub tagged: bool,
+    pub standards: Vec<Standard>,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions {
+            tagged: true,
+            standards: Vec::new(),
+        }
+    }
+}
 
 /// Resources shared by every page of one PDF: each font and image is
 /// registered once so krilla writes it once.
 pub struct Resources {
     fonts: HashMap<usize, Font>,
     images: HashMap<usize, Image>,
+    /// Smooth upscaled images; PDF/A forbids the flag.
+    interpolate: bool,
 }
 
 impl Resources {
@@ -35,6 +67,7 @@ impl Resources {
         Resources {
             fonts: HashMap::new(),
             images: HashMap::new(),
+            interpolate: true,
         }
     }
 
@@ -57,8 +90,8 @@ impl Resources {
         let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = d.bytes.clone();
         // JPEG goes in as it is (DCT passthrough); PNG is re-compressed losslessly.
         let img = match d.format {
-            ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), true),
-            ImageFormat::Png => Image::from_png(bytes.into(), true),
+            ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), self.interpolate),
+            ImageFormat::Png => Image::from_png(bytes.into(), self.interpolate),
         }
         .map_err(|e| format!("{}: {e}", d.path.display()))?;
         self.images.insert(i, img.clone());
@@ -73,15 +106,46 @@ impl Default for Resources {
 }
 
 /// Writes the whole document as a PDF.
-pub fn write_pdf(doc: &Pages, _opts: &PdfOptions) -> Result<Vec<u8>, String> {
+pub fn write_pdf(doc: &Pages, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    let mut builder = ConfigurationBuilder::new();
+    for st in &opts.standards {
+        builder = match st {
+            Standard::Ua1 => builder.with_accessibility_validator(Accessibility::UA1),
+            Standard::A2b => builder.with_archival_validator(Archival::A2_B),
+            Standard::A2a => builder.with_archival_validator(Archival::A2_A),
+            Standard::A2u => builder.with_archival_validator(Archival::A2_U),
+        };
+    }
+    let configuration = builder.finish().map_err(|e| PdfError {
+        message: format!("these PDF standards cannot be combined: {e:?}"),
+        page: None,
+    })?;
+    let tagged = opts.tagged
+        || opts
+            .standards
+            .iter()
+            .any(|s| matches!(s, Standard::Ua1 | Standard::A2a));
     let settings = krilla::SerializeSettings {
-        enable_tagging: false,
+        enable_tagging: tagged,
+        configuration,
         ..Default::default()
     };
     let mut pdf = Document::new_with(settings);
     let mut res = Resources::new();
+    res.interpolate = !opts
+        .standards
+        .iter()
+        .any(|s| matches!(s, Standard::A2a | Standard::A2b | Standard::A2u));
+    // First pages of top-level outline entries carry level-1 headings.
+    let sections: std::collections::BTreeSet<usize> = doc.outline.iter().map(|o| o.page).collect();
+    let mut tree = TagTree::new().with_lang(Some(doc.meta.language.clone()));
+    let err = |m: String| PdfError {
+        message: m,
+        page: None,
+    };
     for (i, page) in doc.pages.iter().enumerate() {
-        let size = Size::from_wh(doc.width, doc.height).ok_or("invalid page size")?;
+        let size =
+            Size::from_wh(doc.width, doc.height).ok_or_else(|| err("invalid page size".into()))?;
         let mut settings = PageSettings::new(size);
         if i == 0 {
             settings = settings.with_page_label(PageLabel::new(
@@ -91,23 +155,123 @@ pub fn write_pdf(doc: &Pages, _opts: &PdfOptions) -> Result<Vec<u8>, String> {
             ));
         }
         let mut p = pdf.start_page_with(settings);
-        let links = {
-            let mut s = p.surface();
-            let links = draw_page(&mut s, doc, page, &mut res, Transform::identity())?;
-            s.finish();
-            links
+        let mut painter = Painter {
+            doc,
+            res: &mut res,
+            transform: Transform::identity(),
+            tagged,
+            links: Vec::new(),
         };
-        for (rect, link) in links {
-            if let Some(a) = annotation(rect, &link) {
-                p.add_annotation(a);
+        let nodes = {
+            let mut s = p.surface();
+            // Validation errors carry this location back to the page.
+            if let Some(loc) = NonZeroU64::new(i as u64 + 1) {
+                s.set_location(loc);
             }
+            let nodes = painter
+                .page(&mut s, page, if sections.contains(&i) { 1 } else { 2 })
+                .map_err(|m| PdfError {
+                    message: m,
+                    page: Some(i),
+                })?;
+            s.finish();
+            nodes
+        };
+        let mut annots = Vec::new();
+        for (rect, link) in std::mem::take(&mut painter.links) {
+            annots.push(
+                annotation(rect, &link, tagged)
+                    .map(|a| {
+                        if tagged {
+                            Some(p.add_tagged_annotation(a))
+                        } else {
+                            p.add_annotation(a);
+                            None
+                        }
+                    })
+                    .flatten(),
+            );
         }
         p.finish();
+        if tagged && let Some(n) = TNode::Group(K::Sect, nodes).into_node(&annots) {
+            tree.push(n);
+        }
+    }
+    if tagged {
+        pdf.set_tag_tree(tree);
     }
     pdf.set_outline(outline(&doc.outline));
     pdf.set_metadata(metadata(&doc.meta));
-    pdf.finish()
-        .map_err(|e| format!("PDF serialisation failed: {e:?}"))
+    pdf.finish().map_err(|e| describe(e, doc))
+}
+
+/// A PDF failure, with the page it concerns when known.
+#[derive(Debug, Clone)]
+pub struct PdfError {
+    pub message: String,
+    /// 0-based page index.
+    pub page: Option<usize>,
+}
+
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.page {
+            Some(p) => write!(f, "slide {}: {}", p + 1, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// Turns krilla's errors into messages a survey author can act on.
+fn describe(e: KrillaError, doc: &Pages) -> PdfError {
+    let page_of = |loc: Option<NonZeroU64>| {
+        loc.map(|l| l.get() as usize - 1)
+            .filter(|&p| p < doc.pages.len())
+    };
+    match e {
+        KrillaError::Validation(list) => {
+            let mut page = None;
+            let msgs: Vec<String> = list
+                .iter()
+                .map(|(v, _)| {
+                    let (msg, loc) = match v {
+                        ValidationError::ContainsNotDefGlyph(_, loc, text) => (format!("the character(s) {text:?} have no glyph in the bundled fonts; replace them"), *loc),
+                        ValidationError::MissingAltText(loc) => {
+                            // The figure's own page, found from the pages when krilla has no location.
+                            let found = doc.pages.iter().position(|p| p.items.iter().any(|i| matches!(i, Item::Image(im) if im.alt.is_none())));
+                            let loc = loc.or_else(|| found.and_then(|p| NonZeroU64::new(p as u64 + 1)));
+                            ("a figure has neither `alt` nor `caption`: add `alt:` to the figure".to_owned(), loc)
+                        }
+                        ValidationError::NoCodepointMapping(_, _, loc) => ("a glyph maps to no character".to_owned(), *loc),
+                        other => (format!("{other:?}").split('(').next().unwrap_or_default().to_owned(), None),
+                    };
+                    if page.is_none() {
+                        page = page_of(loc);
+                    }
+                    msg
+                })
+                .collect();
+            let mut unique: Vec<String> = Vec::new();
+            for m in msgs {
+                if !unique.contains(&m) {
+                    unique.push(m);
+                }
+            }
+            PdfError {
+                message: format!(
+                    "the PDF does not meet the requested standard: {}",
+                    unique.join("; ")
+                ),
+                page,
+            }
+        }
+        other => PdfError {
+            message: format!("PDF serialisation failed: {other:?}"),
+            page: None,
+        },
+    }
 }
 
 pub fn metadata(m: &pages::Meta) -> Metadata {
@@ -180,7 +344,7 @@ fn outline(nodes: &[OutlineNode]) -> Outline {
     o
 }
 
-pub fn annotation(rect: Rect, link: &Link) -> Option<Annotation> {
+pub fn annotation(rect: Rect, link: &Link, tagged: bool) -> Option<Annotation> {
     let r = krilla::geom::Rect::from_xywh(rect.x, rect.y, rect.w.max(0.1), rect.h.max(0.1))?;
     let target = match link {
         Link::Url(u) => Target::Action(LinkAction::new(u.clone()).into()),
@@ -188,7 +352,12 @@ pub fn annotation(rect: Rect, link: &Link) -> Option<Annotation> {
             Target::Destination(XyzDestination::new(*p, Point::from_xy(0.0, 0.0)).into())
         }
     };
-    Some(Annotation::new_link(LinkAnnotation::new(r, target), None))
+    // Tagged links need a description for screen readers.
+    let alt = tagged.then(|| match link {
+        Link::Url(u) => u.clone(),
+        Link::Page(p) => format!("slide {}", p + 1),
+    });
+    Some(Annotation::new_link(LinkAnnotation::new(r, target), alt))
 }
 
 fn fill(c: Color) -> Fill {
@@ -221,83 +390,387 @@ fn rect_path(r: Rect, radius: f32) -> Option<Path> {
     pb.finish()
 }
 
-/// Draws one page's items (under `transform`, for handouts) and returns the
-/// link areas in the surface's coordinates.
-pub fn draw_page(
-    s: &mut Surface,
-    doc: &Pages,
-    page: &pages::Page,
-    res: &mut Resources,
-    transform: Transform,
-) -> Result<Vec<(Rect, Link)>, String> {
-    let mut links = Vec::new();
-    s.push_transform(&transform);
-    if page.background != Color(255, 255, 255)
-        && let Some(p) = rect_path(Rect::new(0.0, 0.0, doc.width, doc.height), 0.0)
-    {
-        s.set_fill(Some(fill(page.background)));
-        s.set_stroke(None);
-        s.draw_path(&p);
-    }
-    for item in &page.items {
-        match item {
-            Item::Shape(sh) => {
-                let Some(p) = rect_path(sh.rect, sh.radius) else {
-                    continue;
+/// A node of the structure tree as we build it; annotations are known only
+/// after the page's content is drawn, so links refer to them by index.
+enum TNode {
+    Content(Identifier),
+    Annot(usize),
+    Group(K, Vec<TNode>),
+}
+
+/// Structure roles we use.
+enum K {
+    Sect,
+    H(u16, String),
+    P,
+    L(bool),
+    LI,
+    Lbl,
+    LBody,
+    Link,
+    Figure(Option<String>),
+    Caption,
+    Note,
+}
+
+impl TNode {
+    fn into_node(self, annots: &[Option<Identifier>]) -> Option<Node> {
+        match self {
+            TNode::Content(id) => Some(id.into()),
+            TNode::Annot(i) => annots.get(i).copied().flatten().map(Node::from),
+            TNode::Group(k, children) => {
+                let kind: TagKind = match k {
+                    K::Sect => Tag::Section.into(),
+                    K::H(level, title) => Tag::Hn(
+                        NonZeroU16::new(level).unwrap_or(NonZeroU16::MIN),
+                        Some(title),
+                    )
+                    .into(),
+                    K::P => Tag::P.into(),
+                    K::L(numbered) => Tag::L(if numbered {
+                        ListNumbering::Decimal
+                    } else {
+                        ListNumbering::Disc
+                    })
+                    .into(),
+                    K::LI => Tag::LI.into(),
+                    K::Lbl => Tag::Lbl.into(),
+                    K::LBody => Tag::LBody.into(),
+                    K::Link => Tag::Link.into(),
+                    K::Figure(alt) => Tag::Figure(alt).into(),
+                    K::Caption => Tag::Caption.into(),
+                    K::Note => Tag::Note.into(),
                 };
-                s.set_fill(sh.fill.map(fill));
-                s.set_stroke(sh.stroke.map(|(c, w)| Stroke {
-                    paint: krilla::color::rgb::Color::new(c.0, c.1, c.2).into(),
-                    width: w,
-                    ..Default::default()
-                }));
-                s.draw_path(&p);
-                s.set_stroke(None);
-            }
-            Item::Image(im) => {
-                let img = res.image(doc, im.image)?;
-                let Some(size) = Size::from_wh(im.rect.w, im.rect.h) else {
-                    continue;
-                };
-                s.push_transform(&Transform::from_translate(im.rect.x, im.rect.y));
-                s.draw_image(img, size);
-                s.pop();
-            }
-            Item::Text(t) => {
-                for p in &t.paragraphs {
-                    if let Some(m) = &p.marker {
-                        draw_run(s, doc, m, res)?;
-                    }
-                    for r in p.lines.iter().flat_map(|l| l.runs.iter()) {
-                        draw_run(s, doc, r, res)?;
-                        if let Some(l) = &r.link {
-                            links.push((map_rect(&transform, r.rect()), l.clone()));
-                        }
+                let mut g = TagGroup::new(kind);
+                for c in children {
+                    if let Some(n) = c.into_node(annots) {
+                        g.push(n);
                     }
                 }
+                Some(g.into())
             }
         }
     }
-    s.pop();
-    Ok(merge_links(links))
 }
 
-/// Adjacent areas with the same target become one (a URL split over runs).
-fn merge_links(links: Vec<(Rect, Link)>) -> Vec<(Rect, Link)> {
-    let mut out: Vec<(Rect, Link)> = Vec::new();
-    for (r, l) in links {
-        if let Some((pr, pl)) = out.last_mut()
+/// One paragraph's tagged content, before lists are assembled.
+struct ParaRec {
+    level: Option<u8>,
+    numbered: bool,
+    /// A marker-less paragraph at a list level continues the item before it.
+    continuation: bool,
+    marker: Option<Identifier>,
+    content: Vec<TNode>,
+}
+
+/// Draws pages' content, tagging it when asked.
+struct Painter<'a> {
+    doc: &'a Pages,
+    res: &'a mut Resources,
+    transform: Transform,
+    tagged: bool,
+    links: Vec<(Rect, Link)>,
+}
+
+impl Painter<'_> {
+    fn tag(&self, s: &mut Surface, tag: ContentTag) -> Option<Identifier> {
+        self.tagged.then(|| s.start_tagged(tag))
+    }
+
+    fn end(&self, s: &mut Surface, id: Option<Identifier>) -> Option<Identifier> {
+        if id.is_some() {
+            s.end_tagged();
+        }
+        id
+    }
+
+    /// Draws a run as its own marked-content span (Latin-only runs marked English).
+    fn run(&mut self, s: &mut Surface, r: &pages::GlyphRun) -> Result<Option<Identifier>, String> {
+        let id = self.tag(
+            s,
+            ContentTag::Span(SpanTag::empty().with_lang(is_latin(&r.text).then_some("en"))),
+        );
+        draw_run(s, self.doc, r, self.res)?;
+        Ok(self.end(s, id))
+    }
+
+    /// The content of a paragraph's lines; runs sharing a link form one Link
+    /// element, and neighbouring runs of one language and link share one
+    /// marked-content span (fewer spans keep the structure small).
+    fn lines(&mut self, s: &mut Surface, p: &pages::Paragraph) -> Result<Vec<TNode>, String> {
+        let mut out: Vec<TNode> = Vec::new();
+        let mut open: Option<(Link, Vec<TNode>)> = None;
+        // The open span: its language flag and link.
+        let mut span: Option<(bool, Option<Link>)> = None;
+        let mut span_id: Option<Identifier> = None;
+        let runs: Vec<&pages::GlyphRun> = p.lines.iter().flat_map(|l| l.runs.iter()).collect();
+        for r in runs {
+            let latin = is_latin(&r.text);
+            if span
+                .as_ref()
+                .is_some_and(|(l, k)| *l != latin || *k != r.link)
+            {
+                let id = self.end(s, span_id.take());
+                push_content(&mut out, &mut open, span.take().and_then(|x| x.1), id);
+            }
+            if span.is_none() {
+                span_id = self.tag(
+                    s,
+                    ContentTag::Span(SpanTag::empty().with_lang(latin.then_some("en"))),
+                );
+                span = Some((latin, r.link.clone()));
+            }
+            draw_run(s, self.doc, r, self.res)?;
+            if let Some(l) = &r.link {
+                let annot = self.add_link(map_rect(&self.transform, r.rect()), l.clone());
+                if open.as_ref().is_some_and(|(ol, _)| ol != l)
+                    && let Some((_, kids)) = open.take()
+                {
+                    out.push(TNode::Group(K::Link, kids));
+                }
+                let (_, kids) = open.get_or_insert_with(|| (l.clone(), Vec::new()));
+                kids.extend(annot.map(TNode::Annot));
+            }
+        }
+        let id = self.end(s, span_id.take());
+        push_content(&mut out, &mut open, span.take().and_then(|x| x.1), id);
+        if let Some((_, kids)) = open.take() {
+            out.push(TNode::Group(K::Link, kids));
+        }
+        Ok(out)
+    }
+
+    /// Records a link area; the same target right next to the previous one
+    /// (a URL in several runs) widens that area instead of adding another.
+    fn add_link(&mut self, r: Rect, l: Link) -> Option<usize> {
+        if let Some((pr, pl)) = self.links.last_mut()
             && *pl == l
             && (pr.y - r.y).abs() < 0.5
             && (pr.right() - r.x).abs() < 1.0
         {
             pr.w = r.right() - pr.x;
             pr.h = pr.h.max(r.h);
-            continue;
+            return None;
         }
-        out.push((r, l));
+        self.links.push((r, l));
+        Some(self.links.len() - 1)
+    }
+
+    fn artifact(
+        &mut self,
+        s: &mut Surface,
+        kind: ArtifactType,
+        f: impl FnOnce(&mut Self, &mut Surface) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let id = self.tag(s, ContentTag::Artifact(Artifact::new(kind, None)));
+        f(self, s)?;
+        self.end(s, id);
+        Ok(())
+    }
+
+    fn page(
+        &mut self,
+        s: &mut Surface,
+        page: &pages::Page,
+        heading: u16,
+    ) -> Result<Vec<TNode>, String> {
+        let doc = self.doc;
+        let mut nodes = Vec::new();
+        s.push_transform(&self.transform);
+        if page.background != Color(255, 255, 255)
+            && let Some(p) = rect_path(Rect::new(0.0, 0.0, doc.width, doc.height), 0.0)
+        {
+            self.artifact(s, ArtifactType::Background, |_, s| {
+                s.set_fill(Some(fill(page.background)));
+                s.set_stroke(None);
+                s.draw_path(&p);
+                Ok(())
+            })?;
+        }
+        let mut first_title = true;
+        for item in &page.items {
+            match item {
+                Item::Shape(sh) => {
+                    let Some(p) = rect_path(sh.rect, sh.radius) else {
+                        continue;
+                    };
+                    self.artifact(s, ArtifactType::Layout, |_, s| {
+                        s.set_fill(sh.fill.map(fill));
+                        s.set_stroke(sh.stroke.map(|(c, w)| Stroke {
+                            paint: krilla::color::rgb::Color::new(c.0, c.1, c.2).into(),
+                            width: w,
+                            ..Default::default()
+                        }));
+                        s.draw_path(&p);
+                        s.set_stroke(None);
+                        Ok(())
+                    })?;
+                }
+                Item::Image(im) => {
+                    let img = self.res.image(doc, im.image)?;
+                    let Some(size) = Size::from_wh(im.rect.w, im.rect.h) else {
+                        continue;
+                    };
+                    let id = self.tag(s, ContentTag::Other);
+                    s.push_transform(&Transform::from_translate(im.rect.x, im.rect.y));
+                    s.draw_image(img, size);
+                    s.pop();
+                    if let Some(id) = self.end(s, id) {
+                        nodes.push(TNode::Group(
+                            K::Figure(im.alt.clone()),
+                            vec![TNode::Content(id)],
+                        ));
+                    }
+                }
+                Item::Text(t) if t.role.is_artifact() => {
+                    let kind = if t.role == Role::SlideNumber {
+                        ArtifactType::PageNumber
+                    } else {
+                        ArtifactType::Footer
+                    };
+                    self.artifact(s, kind, |me, s| {
+                        for r in t
+                            .paragraphs
+                            .iter()
+                            .flat_map(|p| p.lines.iter())
+                            .flat_map(|l| l.runs.iter())
+                        {
+                            draw_run(s, me.doc, r, me.res)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Item::Text(t) => {
+                    let mut recs = Vec::new();
+                    for p in &t.paragraphs {
+                        // A bullet mark is decoration; a number is part of the item.
+                        let marker = match &p.marker {
+                            Some(m) if p.bullet => {
+                                self.artifact(s, ArtifactType::Layout, |me, s| {
+                                    draw_run(s, me.doc, m, me.res)
+                                })?;
+                                None
+                            }
+                            Some(m) if !m.text.is_empty() => self.run(s, m)?,
+                            _ => None,
+                        };
+                        let content = self.lines(s, p)?;
+                        let continuation = p.level.is_some()
+                            && p.marker.as_ref().is_some_and(|m| m.text.is_empty());
+                        recs.push(ParaRec {
+                            level: p.level,
+                            numbered: !p.bullet && p.marker.is_some(),
+                            continuation,
+                            marker,
+                            content,
+                        });
+                    }
+                    match t.role {
+                        Role::Title => {
+                            let level = if first_title { heading } else { 2 };
+                            first_title = false;
+                            let title = t
+                                .paragraphs
+                                .iter()
+                                .map(|p| p.text())
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            nodes.push(TNode::Group(
+                                K::H(level, title),
+                                recs.into_iter().flat_map(|r| r.content).collect(),
+                            ));
+                        }
+                        Role::Caption => nodes.push(TNode::Group(
+                            K::Caption,
+                            recs.into_iter().flat_map(|r| r.content).collect(),
+                        )),
+                        Role::Callout => nodes.push(TNode::Group(K::Note, structure(recs))),
+                        _ => nodes.extend(structure(recs)),
+                    }
+                }
+            }
+        }
+        s.pop();
+        Ok(nodes)
+    }
+}
+
+/// Files a finished span under the open Link element when it is linked.
+fn push_content(
+    out: &mut Vec<TNode>,
+    open: &mut Option<(Link, Vec<TNode>)>,
+    link: Option<Link>,
+    id: Option<Identifier>,
+) {
+    let Some(id) = id else { return };
+    match (open.as_mut(), link) {
+        (Some((ol, kids)), Some(l)) if *ol == l => kids.insert(
+            kids.iter()
+                .take_while(|k| matches!(k, TNode::Content(_)))
+                .count(),
+            TNode::Content(id),
+        ),
+        _ => out.push(TNode::Content(id)),
+    }
+}
+
+fn is_latin(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_alphabetic()) && text.chars().all(|c| (c as u32) < 0x2E80)
+}
+
+/// Paragraph records → P elements and (nested) lists.
+fn structure(recs: Vec<ParaRec>) -> Vec<TNode> {
+    let mut out = Vec::new();
+    let mut it = recs.into_iter().peekable();
+    while let Some(r) = it.peek() {
+        match r.level {
+            None => {
+                if let Some(r) = it.next() {
+                    out.push(TNode::Group(K::P, r.content));
+                }
+            }
+            Some(l) => out.push(list(&mut it, l)),
+        }
     }
     out
+}
+
+fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) -> TNode {
+    // Items as (Lbl, LBody children) until the level drops.
+    let mut items: Vec<(Option<Identifier>, Vec<TNode>)> = Vec::new();
+    let mut numbered = false;
+    while let Some(r) = it.peek() {
+        let Some(l) = r.level else { break };
+        if l < level {
+            break;
+        }
+        if l > level {
+            let sub = list(it, l);
+            match items.last_mut() {
+                Some((_, body)) => body.push(sub),
+                None => items.push((None, vec![sub])),
+            }
+            continue;
+        }
+        let Some(r) = it.next() else { break };
+        numbered |= r.numbered;
+        match items.last_mut() {
+            Some((_, body)) if r.continuation => body.extend(r.content),
+            _ => items.push((r.marker, r.content)),
+        }
+    }
+    let children = items
+        .into_iter()
+        .map(|(marker, body)| {
+            let mut li = Vec::new();
+            if let Some(m) = marker {
+                li.push(TNode::Group(K::Lbl, vec![TNode::Content(m)]));
+            }
+            li.push(TNode::Group(K::LBody, body));
+            TNode::Group(K::LI, li)
+        })
+        .collect();
+    TNode::Group(K::L(numbered), children)
 }
 
 fn map_rect(t: &Transform, r: Rect) -> Rect {

@@ -396,6 +396,13 @@ impl<'a> Ctx<'a> {
             );
             return None;
         }
+        if f.alt.is_none() && f.caption.is_none() {
+            self.diags.push(
+                Diagnostic::warning(format!("figure `{rel}` has no alternative text"))
+                    .at(self.path, pos)
+                    .help("add `alt:` (or a `caption:`) describing the image for screen readers"),
+            );
+        }
         Some(Figure {
             path,
             caption: f.caption.as_deref().map(inline::parse),

@@ -456,6 +456,23 @@ impl Cx<'_> {
             ));
             y += lp.height + 2.0;
         }
+        // A slide without a heading (a figure or a continuation of the
+        // previous one) gets no heading element and no rule; its "(1/2)"
+        // counter becomes a small label.
+        if h.heading.trim().is_empty() && h.sub.is_none() {
+            if !suffix.is_empty() {
+                let p = Para::plain(suffix.trim(), 12.0, t.muted).align(Align::Right);
+                let mut lp = self.ts.lay(&p, 1.0, m, self.w - 2.0 * m);
+                shift(&mut lp.para, y);
+                items.push(text_block(
+                    Role::Label,
+                    Rect::new(m, y, self.w - 2.0 * m, lp.height),
+                    vec![lp.para],
+                ));
+            }
+            items.extend(badge_items);
+            return (items, y + 24.0);
+        }
         // The heading shrinks until it takes at most two lines.
         let heading = format!("{}{suffix}", h.heading);
         let mut hp = Para::plain(&heading, t.heading_size, t.heading).bold();
