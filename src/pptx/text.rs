@@ -4,43 +4,48 @@
 //!
 //! Lines of a paragraph are soft-wrapped by our layout. Writing them with
 //! `a:br` would freeze the breaks, so editing a word would leave ragged lines.
-//! Instead each paragraph gets a text width A (box width less `marL`/`marR`,
-//! insets are 0) at which PowerPoint's and LibreOffice's greedy wrapping
-//! breaks exactly where we did. A renderer keeps line i together when its
-//! width w_i fits (w_i ≤ A) and moves the next unit down when line i plus
-//! that unit would not fit (w_i + gap_i + u_{i+1} > A), where gap_i is a
-//! space dropped at the break and u_{i+1} the first unbreakable unit of line
-//! i+1. So every A in
+//! Instead each paragraph gets a text width A (box width less `marL`/`marR`;
+//! insets are 0) at which the renderer's greedy wrapping breaks exactly
+//! where we did. A renderer keeps line i together when its width w_i fits
+//! (w_i ≤ A) and moves the next unit down when line i plus that unit would
+//! not fit (w_i + gap_i + u_{i+1} > A), where gap_i is a space dropped at the
+//! break and u_{i+1} the first unbreakable unit of line i+1. So every A in
 //!
 //! ```text
 //!     [ max_i w_i ,  min_{i<n-1} (w_i + gap_i + u_{i+1}) )
 //! ```
 //!
-//! reproduces the breaks; we take the middle of it, which leaves the most
-//! room for the renderer measuring a little differently from us. Widths come
-//! from the glyph advances, which for the bundled faces (no `GPOS`, no `kern`)
-//! are the advances any renderer reads from `hmtx`. The unit is taken
-//! conservatively short (one character of Japanese, one Latin word up to
-//! punctuation), so a renderer whose kinsoku or word rules allow an earlier
-//! break still does not pull text up. When the interval is empty (our
-//! layout balanced lines, moved a widow down, or broke inside a word) that
-//! paragraph falls back to `a:br` between its lines, with a text width that
-//! fits its widest line.
+//! reproduces the breaks, and we take the middle of it, which leaves the most
+//! room for a renderer measuring a little differently from us.
 //!
-//! Spacing our layout adds between characters (the quarter-em between
-//! Japanese and Latin text) is written as character spacing (`spc`) on the
-//! character it follows, so positions inside a line and the measured widths
-//! match too.
+//! Widths are what renderers measure, not our layout's advances: the font's
+//! own advances (the bundled faces have no `GPOS` or `kern`, so every
+//! renderer agrees on them), without the quarter-em our layout puts between
+//! Japanese and Latin text (JLREQ). PowerPoint adds no such space;
+//! LibreOffice adds its own (≈ ¼ em wherever Asian and other text meet, even
+//! across a space, measured with LibreOffice 7.4). The interval is computed
+//! for both models and intersected, so both break where we did. We do not
+//! write our quarter-ems as character spacing: LibreOffice would double
+//! them, and per-character `spc` runs make the text awkward to edit; in
+//! PowerPoint mixed lines are therefore up to a quarter em per script change
+//! tighter than in the PDF, in LibreOffice about the same.
+//!
+//! The unit is taken conservatively short (one character of Japanese, one
+//! Latin word up to punctuation), so a renderer whose kinsoku or word rules
+//! allow an earlier break still does not pull text up. When the interval is
+//! empty (our layout moved a widow down, broke inside a word, or a line has
+//! many script changes) that paragraph falls back to `a:br` between its
+//! lines, with a text width that fits its widest line.
 //!
 //! # Vertical position
 //!
 //! Line spacing is exact (`a:spcPts` = the layout's baseline distance). With
-//! exact spacing LibreOffice gives each line a box of that height and puts
-//! the baseline one descent above its bottom, so the first baseline sits
-//! `line_height − descent` below the box top ([`baseline_offset`]); the box
-//! top is placed that far above our first baseline. Spacing between
-//! paragraphs (`a:spcBef`) is derived from our baselines the same way, so the
-//! whole block lands where the PDF draws it.
+//! exact spacing LibreOffice puts the baseline 0.2 em above the bottom of the
+//! line box (measured), so the box top is placed [`baseline_offset`] above
+//! our first baseline, and `a:spcBef` between paragraphs is derived from our
+//! baselines the same way: the block lands where the PDF draws it. PowerPoint
+//! is reported to seat exact-spaced lines proportionally (about 0.82 of the
+//! spacing for this face), which would put text up to ~0.08 em higher.
 //!
 //! # Markers
 //!
@@ -48,10 +53,9 @@
 //! font, size and colour, hanging at the marker's position (`indent` < 0):
 //! they stay bullets when edited and are not part of the text, as in
 //! `Page::text`. Numbers ("1.", "①") belong to the text: they are written as
-//! a literal run followed by a space whose character spacing puts the first
-//! text character exactly where our layout put it, with `a:buNone` and the
-//! same hanging indent. Slide text therefore equals `Page::text` except for
-//! whitespace.
+//! a literal run followed by a tab to the hanging indent (an explicit tab
+//! stop at `marL`), with `a:buNone`. Slide text therefore equals
+//! `Page::text` except for white space.
 
 use rustybuzz::ttf_parser;
 
@@ -69,13 +73,21 @@ pub fn emu(pt: f32) -> i64 {
     }
 }
 
-/// Where the first baseline of a line with exact spacing `line_height` lies
-/// below the top of its line box (see the module docs).
-pub fn baseline_offset(line_height: f32, _ascent: f32, descent: f32) -> f32 {
-    line_height - descent
+/// The part of an exact line-spacing box below the baseline, as a fraction
+/// of the font size, measured in LibreOffice 7.4 with the bundled face at
+/// 10–40 pt and line spacings of 0.8–1.5 em.
+const LINE_BOX_BELOW_BASELINE: f32 = 0.2;
+
+/// Where the baseline of a line with exact spacing `line_height` lies below
+/// the top of its line box (see the module docs).
+pub fn baseline_offset(line_height: f32, size: f32) -> f32 {
+    line_height - LINE_BOX_BELOW_BASELINE * size
 }
 
-/// Parsed faces of the document, for raw advances.
+/// LibreOffice's automatic space between Asian and other text, in em.
+const AUTOSPACE: f32 = 0.25;
+
+/// Parsed faces of the document, for advances as a renderer reads them.
 pub struct Faces<'a> {
     faces: Vec<Option<ttf_parser::Face<'a>>>,
     families: Vec<&'a str>,
@@ -114,68 +126,54 @@ impl<'a> Faces<'a> {
     }
 }
 
-/// One cluster of a run: its text and advance as laid out, and the spacing
-/// our layout added after it (advance minus the font's own advance).
+/// One character cluster as a renderer measures it: its text, the font's
+/// own advance (without spacing our layout added) and its size.
 #[derive(Debug, Clone, Copy)]
-struct Cluster {
-    start: usize,
-    end: usize,
-    advance: f32,
-    spacing: f32,
+struct Cluster<'r> {
+    text: &'r str,
+    raw: f32,
+    size: f32,
 }
 
 /// The clusters of a run, in text order. A run without glyphs (or with
-/// glyph ranges that do not tile its text) is one cluster with no spacing.
-fn clusters(run: &GlyphRun, faces: &Faces<'_>) -> Vec<Cluster> {
-    let mut out: Vec<Cluster> = Vec::new();
-    let mut raw_sum: Vec<Option<f32>> = Vec::new();
+/// glyph ranges that do not tile its text) is one cluster.
+fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
+    let mut ranges: Vec<(usize, usize, f32)> = Vec::new();
     for g in &run.glyphs {
         let (s, e) = (g.start as usize, g.end as usize);
-        let raw = faces.raw_advance(run.font, g.id, run.size);
-        match out.last_mut() {
-            Some(c) if c.start == s && c.end == e => {
-                c.advance += g.advance;
-                let last = raw_sum.len() - 1;
-                raw_sum[last] = raw_sum[last].zip(raw).map(|(a, b)| a + b);
-            }
-            _ => {
-                out.push(Cluster {
-                    start: s,
-                    end: e,
-                    advance: g.advance,
-                    spacing: 0.0,
-                });
-                raw_sum.push(raw);
-            }
+        let raw = faces
+            .raw_advance(run.font, g.id, run.size)
+            .unwrap_or(g.advance);
+        match ranges.last_mut() {
+            Some(r) if r.0 == s && r.1 == e => r.2 += raw,
+            _ => ranges.push((s, e, raw)),
         }
     }
-    let tiles = !out.is_empty()
-        && out.first().is_some_and(|c| c.start == 0)
-        && out.last().is_some_and(|c| c.end == run.text.len())
-        && out.windows(2).all(|w| w[0].end == w[1].start)
-        && out.iter().all(|c| {
-            c.start < c.end
-                && run.text.is_char_boundary(c.start)
-                && run.text.is_char_boundary(c.end)
-        });
-    if !tiles {
-        return vec![Cluster {
-            start: 0,
-            end: run.text.len(),
-            advance: run.width,
-            spacing: 0.0,
-        }];
-    }
-    for (c, raw) in out.iter_mut().zip(raw_sum) {
-        if let Some(raw) = raw {
-            let d = c.advance - raw;
-            // Below a hundredth of a point is float noise, not spacing.
-            if d.abs() >= 0.01 {
-                c.spacing = d;
-            }
-        }
-    }
-    out
+    let tiles = ranges.first().is_some_and(|r| r.0 == 0)
+        && ranges.last().is_some_and(|r| r.1 == run.text.len())
+        && ranges.windows(2).all(|w| w[0].1 == w[1].0)
+        && ranges.iter().all(|r| r.0 < r.1);
+    let pieces: Option<Vec<Cluster<'r>>> = tiles
+        .then(|| {
+            ranges
+                .iter()
+                .map(|&(s, e, raw)| {
+                    Some(Cluster {
+                        text: run.text.get(s..e)?,
+                        raw,
+                        size: run.size,
+                    })
+                })
+                .collect()
+        })
+        .flatten();
+    pieces.unwrap_or_else(|| {
+        vec![Cluster {
+            text: &run.text,
+            raw: run.width,
+            size: run.size,
+        }]
+    })
 }
 
 /// Formatting of a piece of text; adjacent pieces that compare equal merge.
@@ -188,8 +186,6 @@ struct Style {
     italic: bool,
     color: Color,
     link: Option<Link>,
-    /// Character spacing in hundredths of a point.
-    spc: i64,
 }
 
 impl Style {
@@ -201,7 +197,6 @@ impl Style {
             italic: run.italic,
             color: run.color,
             link: run.link.clone(),
-            spc: 0,
         }
     }
 }
@@ -229,36 +224,6 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str, style: Style) {
     pieces.push(Piece::Text(text.to_owned(), style));
 }
 
-/// Pushes a run's text, giving each cluster with added spacing its own piece
-/// with `spc` on the cluster's last character.
-fn push_run(pieces: &mut Vec<Piece>, run: &GlyphRun, faces: &Faces<'_>) {
-    let base = Style::of(run);
-    let mut pos = 0;
-    for c in clusters(run, faces) {
-        if c.spacing == 0.0 {
-            continue;
-        }
-        let last = run.text[c.start..c.end]
-            .char_indices()
-            .last()
-            .map_or(c.start, |(i, _)| c.start + i);
-        push_text(pieces, &run.text[pos..last], base.clone());
-        let spc = (f64::from(c.spacing) * 100.0)
-            .round()
-            .clamp(-400_000.0, 400_000.0) as i64;
-        push_text(
-            pieces,
-            &run.text[last..c.end],
-            Style {
-                spc,
-                ..base.clone()
-            },
-        );
-        pos = c.end;
-    }
-    push_text(pieces, &run.text[pos..], base);
-}
-
 /// What a renderer measures of one laid-out line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineFit {
@@ -284,6 +249,21 @@ pub fn wrap_interval(lines: &[LineFit]) -> (f32, Option<f32>) {
     (lower, upper)
 }
 
+/// The widths that work for every renderer model: the intersection of the
+/// models' intervals.
+pub fn common_interval(models: &[&[LineFit]]) -> (f32, Option<f32>) {
+    models
+        .iter()
+        .map(|m| wrap_interval(m))
+        .fold((0.0, None), |(lo, hi), (l, h)| {
+            let hi = match (hi, h) {
+                (Some(a), Some(b)) => Some(f32::min(a, b)),
+                (a, b) => a.or(b),
+            };
+            (f32::max(lo, l), hi)
+        })
+}
+
 /// The chosen text width and whether breaks must be explicit.
 ///
 /// `natural` is the width the block's rectangle offers the paragraph; it is
@@ -299,118 +279,138 @@ pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32) -> (f32, bool)
     }
 }
 
-/// The Unicode character at the start or end of a string.
-fn first_char(s: &str) -> Option<char> {
-    s.chars().next()
+/// East Asian characters as LibreOffice classifies them for its automatic
+/// Asian–Latin spacing: CJK, kana, CJK punctuation and full-width forms are
+/// Asian; "①", "•", "—" and curly quotes are not (measured).
+fn is_asian(c: char) -> bool {
+    u32::from(c) >= 0x2E80
 }
 
-fn last_char(s: &str) -> Option<char> {
-    s.chars().next_back()
+/// The script of a cluster: `None` for white space, which takes its
+/// neighbours' script.
+fn script(c: &Cluster<'_>) -> Option<bool> {
+    let ch = c.text.chars().find(|c| !c.is_whitespace())?;
+    Some(is_asian(ch))
 }
 
 /// Whether our layout dropped a space at the break between two lines: the
-/// break is not a place where the text may break without one.
+/// break is not a place where the text may break without one, and neither
+/// side is East Asian (Japanese text has no spaces to drop; a break there
+/// that the rules forbid was forced).
 fn dropped_space(before: &str, after: &str) -> bool {
-    if before.is_empty()
-        || after.is_empty()
-        || last_char(before).is_some_and(char::is_whitespace)
-        || first_char(after).is_some_and(char::is_whitespace)
-    {
+    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
+        return false;
+    };
+    if a.is_whitespace() || b.is_whitespace() || is_asian(a) || is_asian(b) {
         return false;
     }
     let joined = format!("{before}{after}");
     !opportunities(&joined).contains(&before.len())
 }
 
-/// Clusters of a line with their run, flattened.
-fn line_clusters<'r>(runs: &'r [GlyphRun], faces: &Faces<'_>) -> Vec<(&'r GlyphRun, Cluster)> {
-    runs.iter()
-        .flat_map(|r| clusters(r, faces).into_iter().map(move |c| (r, c)))
-        .collect()
+fn blank(c: &Cluster<'_>) -> bool {
+    c.text.trim().is_empty()
 }
 
-/// The width of a line as a renderer measures it: advances plus spacing,
-/// trailing white space excluded.
-fn line_width(cl: &[(&GlyphRun, Cluster)]) -> f32 {
-    let end = cl
-        .iter()
-        .rposition(|(r, c)| !r.text[c.start..c.end].trim().is_empty())
-        .map_or(0, |i| i + 1);
-    cl[..end].iter().map(|(_, c)| c.advance).sum()
+/// Widths of a line in the two renderer models: PowerPoint (font advances
+/// only) and LibreOffice (plus its automatic space wherever Asian and other
+/// text meet, even across a space).
+fn line_widths(cl: &[Cluster<'_>]) -> (f32, f32) {
+    let end = cl.iter().rposition(|c| !blank(c)).map_or(0, |i| i + 1);
+    let raw: f32 = cl[..end].iter().map(|c| c.raw).sum();
+    let mut extra = 0.0;
+    let mut prev: Option<bool> = None;
+    for c in &cl[..end] {
+        if let Some(s) = script(c) {
+            if prev.is_some_and(|p| p != s) {
+                extra += AUTOSPACE * c.size;
+            }
+            prev = Some(s);
+        }
+    }
+    (raw, raw + extra)
 }
 
-/// The width of the first unit of a line: one cluster, or the Latin word it
-/// starts (letters and digits only). Spacing after the unit's last cluster
-/// is left out, as it would be at a line end.
-fn first_unit(cl: &[(&GlyphRun, Cluster)]) -> f32 {
+/// The first unit of a line: one cluster, or the Latin word it starts
+/// (letters and digits only), so a renderer with more break opportunities
+/// than ours still cannot pull less than this up. Returns its width and the
+/// script of its first character.
+fn first_unit(cl: &[Cluster<'_>]) -> (f32, Option<bool>) {
     let mut width = 0.0;
-    let mut last_spacing = 0.0;
-    for (i, (r, c)) in cl.iter().enumerate() {
-        let t = &r.text[c.start..c.end];
-        if i > 0 && !t.chars().all(is_western) {
+    for (i, c) in cl.iter().enumerate() {
+        let word = c.text.chars().all(is_western);
+        if i > 0 && !word {
             break;
         }
-        width += c.advance;
-        last_spacing = c.spacing;
-        if i == 0 && !t.chars().all(is_western) {
+        width += c.raw;
+        if !word {
             break;
         }
     }
-    width - last_spacing
+    (width, cl.first().and_then(script))
 }
 
-/// Leading and trailing white space advance of a line's clusters.
-fn edge_space(cl: &[(&GlyphRun, Cluster)], leading: bool) -> f32 {
-    let blank = |(r, c): &&(&GlyphRun, Cluster)| r.text[c.start..c.end].trim().is_empty();
-    if leading {
-        cl.iter().take_while(blank).map(|(_, c)| c.advance).sum()
-    } else {
-        cl.iter()
-            .rev()
-            .take_while(blank)
-            .map(|(_, c)| c.advance)
-            .sum()
-    }
-}
-
-/// The measured lines of a paragraph and whether a space goes between each
-/// pair of lines.
+/// The measured lines of a paragraph, per renderer model, and whether a
+/// space goes between each pair of lines.
 pub struct Analysis {
-    pub fits: Vec<LineFit>,
+    pub powerpoint: Vec<LineFit>,
+    pub libreoffice: Vec<LineFit>,
     pub spaces: Vec<bool>,
 }
 
 fn analyse(p: &Paragraph, faces: &Faces<'_>) -> Analysis {
-    let lines: Vec<Vec<(&GlyphRun, Cluster)>> = p
+    let lines: Vec<Vec<Cluster<'_>>> = p
         .lines
         .iter()
-        .map(|l| line_clusters(&l.runs, faces))
+        .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
         .collect();
     let texts: Vec<String> = p.lines.iter().map(|l| l.text()).collect();
-    let mut fits = Vec::with_capacity(lines.len());
-    let mut spaces = Vec::new();
+    let mut a = Analysis {
+        powerpoint: Vec::new(),
+        libreoffice: Vec::new(),
+        spaces: Vec::new(),
+    };
     for (i, cl) in lines.iter().enumerate() {
-        let width = line_width(cl);
-        let mut pull = 0.0;
+        let (ppt, lo) = line_widths(cl);
+        let (mut ppt_pull, mut lo_pull) = (0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
             let space = dropped_space(&texts[i], &texts[i + 1]);
-            spaces.push(space);
-            let gap = if space {
-                cl.last()
-                    .map_or(0.0, |(r, _)| faces.space_advance(r.font, r.size))
-            } else {
-                edge_space(cl, false) + edge_space(next, true)
-            };
-            let rest: Vec<_> = next
+            a.spaces.push(space);
+            let trailing: f32 = cl
                 .iter()
-                .skip_while(|(r, c)| r.text[c.start..c.end].trim().is_empty())
-                .copied()
-                .collect();
-            pull = gap + first_unit(&rest);
+                .rev()
+                .take_while(|c| blank(c))
+                .map(|c| c.raw)
+                .sum();
+            let leading: f32 = next.iter().take_while(|c| blank(c)).map(|c| c.raw).sum();
+            let gap = if space {
+                p.lines[i]
+                    .runs
+                    .last()
+                    .map_or(0.0, |r| faces.space_advance(r.font, r.size))
+            } else {
+                trailing + leading
+            };
+            let rest: Vec<Cluster<'_>> = next.iter().skip_while(|c| blank(c)).copied().collect();
+            let (unit, unit_script) = first_unit(&rest);
+            let last_script = cl.iter().rev().find_map(script);
+            let junction = match (last_script, unit_script, rest.first()) {
+                (Some(a), Some(b), Some(c)) if a != b => AUTOSPACE * c.size,
+                _ => 0.0,
+            };
+            ppt_pull = gap + unit;
+            lo_pull = gap + junction + unit;
         }
-        fits.push(LineFit { width, pull });
+        a.powerpoint.push(LineFit {
+            width: ppt,
+            pull: ppt_pull,
+        });
+        a.libreoffice.push(LineFit {
+            width: lo,
+            pull: lo_pull,
+        });
     }
-    Analysis { fits, spaces }
+    a
 }
 
 /// Context for writing the text of one slide.
@@ -433,8 +433,9 @@ struct Placed<'p> {
     indent: f32,
     breaks: bool,
     spaces: Vec<bool>,
-    /// Character spacing that puts a number marker's text in place.
-    number_gap: Option<f32>,
+    /// A number marker is followed by a tab to the hanging indent (else by a
+    /// space, when the number is wider than the hang).
+    number_tab: bool,
 }
 
 fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'p> {
@@ -442,25 +443,24 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
     let rect = block.rect;
     let first = &p.lines[0];
     let rest_x = p.lines.get(1).map_or(first.x, |l| l.x);
-    if p.align == Align::Left
-        && let Some(f) = a.fits.first_mut()
-    {
+    if p.align == Align::Left {
         // A first line that starts further right has that much less room.
-        f.width += first.x - rest_x;
+        for f in [a.powerpoint.first_mut(), a.libreoffice.first_mut()]
+            .into_iter()
+            .flatten()
+        {
+            f.width += first.x - rest_x;
+        }
     }
-    let (lower, upper) = wrap_interval(&a.fits);
-    let mut number_gap = None;
+    let (lower, upper) = common_interval(&[&a.powerpoint, &a.libreoffice]);
+    let mut number_tab = false;
     let (lo, hi, indent, breaks) = match p.align {
         Align::Left => {
             let lo = rest_x;
             let (w, breaks) = choose_width(lower, upper, rect.right() - lo);
             let indent = match &p.marker {
                 Some(m) => {
-                    if !p.bullet {
-                        // Number, then a space stretched to reach the text.
-                        let space = faces.space_advance(m.font, m.size);
-                        number_gap = Some(first.x - (m.x + m.width) - space);
-                    }
+                    number_tab = !p.bullet && m.x + m.width <= first.x + 0.5;
                     m.x - lo
                 }
                 None => first.x - lo,
@@ -491,22 +491,19 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
         indent,
         breaks,
         spaces: a.spaces,
-        number_gap,
+        number_tab,
     }
 }
 
-/// Max ascent and descent of a line's runs.
-fn line_metrics(runs: &[GlyphRun], fallback: f32) -> (f32, f32) {
-    let a = runs.iter().map(|r| r.ascent).fold(0.0, f32::max);
-    let d = runs.iter().map(|r| r.descent).fold(0.0, f32::max);
-    if a + d > 0.0 {
-        (a, d)
-    } else {
-        (fallback * 0.88, fallback * 0.12)
-    }
+/// The largest font size on a line (the paragraph's size for an empty one).
+fn line_size(runs: &[GlyphRun], fallback: f32) -> f32 {
+    runs.iter()
+        .map(|r| r.size)
+        .fold(0.0, f32::max)
+        .max(if runs.is_empty() { fallback } else { 0.0 })
 }
 
-/// The geometry of a text box in points: its frame and each paragraph.
+/// Writes one text block as a text box (`p:sp` with `txBox="1"`).
 pub fn write_text_box(
     x: &mut Xml,
     id: u32,
@@ -534,12 +531,13 @@ pub fn write_text_box(
     let mut bottom = rect.bottom();
     if let Some(first) = placed.first() {
         let p = first.para;
-        let (asc, desc) = line_metrics(&p.lines[0].runs, p.size);
-        top = p.lines[0].baseline - baseline_offset(p.line_height, asc, desc);
+        let size = line_size(&p.lines[0].runs, p.size);
+        top = p.lines[0].baseline - baseline_offset(p.line_height, size);
     }
     if let Some(last) = placed.last().and_then(|p| p.para.lines.last()) {
-        let (_, desc) = line_metrics(&last.runs, last.runs.first().map_or(0.0, |r| r.size));
-        bottom = bottom.max(last.baseline + desc);
+        let below = last.runs.iter().map(|r| r.descent).fold(0.0, f32::max);
+        let size = line_size(&last.runs, 0.0);
+        bottom = bottom.max(last.baseline + below.max(LINE_BOX_BELOW_BASELINE * size));
     }
 
     x.open("p:sp", &[]);
@@ -566,6 +564,7 @@ pub fn write_text_box(
             at("anchor", "t"),
         ],
     );
+    // Nothing may shrink or grow: the layout already fitted the text.
     x.empty("a:noAutofit", &[]);
     x.close("a:bodyPr");
     x.empty("a:lstStyle", &[]);
@@ -574,23 +573,22 @@ pub fn write_text_box(
         x.empty("a:endParaRPr", &[at("lang", cx.lang)]);
         x.close("a:p");
     }
-    let mut prev: Option<(f32, f32, f32)> = None; // last baseline, line height, descent
+    // Of the previous paragraph: last baseline and the part of its line box
+    // below that baseline.
+    let mut prev: Option<(f32, f32)> = None;
     for pl in &placed {
         let p = pl.para;
-        let (asc, desc) = line_metrics(&p.lines[0].runs, p.size);
-        let before = match prev {
-            Some((base, lh, d)) => {
-                let gap = p.lines[0].baseline - base;
-                (gap - (lh - baseline_offset(lh, 0.0, d))
-                    - baseline_offset(p.line_height, asc, desc))
-                .max(0.0)
-            }
-            None => 0.0,
-        };
+        let size = line_size(&p.lines[0].runs, p.size);
+        let before = prev.map_or(0.0, |(base, below)| {
+            (p.lines[0].baseline - base - below - baseline_offset(p.line_height, size)).max(0.0)
+        });
         write_paragraph(x, pl, left, right, before, cx);
         if let Some(last) = p.lines.last() {
-            let (_, d) = line_metrics(&last.runs, p.size);
-            prev = Some((last.baseline, p.line_height, d));
+            let s = line_size(&last.runs, p.size);
+            prev = Some((
+                last.baseline,
+                p.line_height - baseline_offset(p.line_height, s),
+            ));
         }
     }
     x.close("p:txBody");
@@ -619,10 +617,8 @@ fn write_paragraph(
     cx: &mut TextCtx<'_, '_>,
 ) {
     let p = pl.para;
-    let mut attrs: Vec<Attr<'_>> = vec![
-        at("marL", margin(pl.lo - left)),
-        at("marR", margin(right - pl.hi)),
-    ];
+    let mar_l = margin(pl.lo - left);
+    let mut attrs: Vec<Attr<'_>> = vec![at("marL", mar_l), at("marR", margin(right - pl.hi))];
     if let Some(level) = p.level {
         attrs.push(at("lvl", level.min(8)));
     }
@@ -657,22 +653,22 @@ fn write_paragraph(
         }
         _ => x.empty("a:buNone", &[]),
     }
+    if pl.number_tab {
+        // The hanging indent is a tab stop in PowerPoint and LibreOffice
+        // already; the explicit stop keeps it in any reader.
+        x.open("a:tabLst", &[]);
+        x.empty("a:tab", &[at("pos", mar_l), at("algn", "l")]);
+        x.close("a:tabLst");
+    }
     x.close("a:pPr");
 
     let mut pieces: Vec<Piece> = Vec::new();
     if let Some(m) = p.marker.as_ref().filter(|_| !p.bullet) {
-        push_run(&mut pieces, m, cx.faces);
-        let spc = pl.number_gap.unwrap_or(0.0);
-        let spc = (f64::from(spc) * 100.0)
-            .round()
-            .clamp(-400_000.0, 400_000.0) as i64;
+        push_text(&mut pieces, &m.text, Style::of(m));
         push_text(
             &mut pieces,
-            " ",
-            Style {
-                spc,
-                ..Style::of(m)
-            },
+            if pl.number_tab { "\t" } else { " " },
+            Style::of(m),
         );
     }
     for (i, line) in p.lines.iter().enumerate() {
@@ -694,7 +690,7 @@ fn write_paragraph(
             }
         }
         for run in &line.runs {
-            push_run(&mut pieces, run, cx.faces);
+            push_text(&mut pieces, &run.text, Style::of(run));
         }
     }
     for piece in &pieces {
@@ -752,9 +748,6 @@ fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
     }
     if s.italic {
         attrs.push(at("i", 1));
-    }
-    if s.spc != 0 {
-        attrs.push(at("spc", s.spc));
     }
     attrs.push(at("dirty", 0));
     x.open(tag, &attrs);
@@ -852,10 +845,54 @@ mod tests {
     }
 
     #[test]
+    fn models_intersect() {
+        // PowerPoint measures the lines narrower than LibreOffice does.
+        let ppt = [fit(95.0, 14.0), fit(60.0, 0.0)];
+        let lo = [fit(100.0, 14.0), fit(62.0, 0.0)];
+        assert_eq!(common_interval(&[&ppt, &lo]), (100.0, Some(109.0)));
+        let single = [fit(50.0, 0.0)];
+        assert_eq!(common_interval(&[&single, &single]), (50.0, None));
+    }
+
+    fn cl(text: &str, raw: f32) -> Cluster<'_> {
+        Cluster {
+            text,
+            raw,
+            size: 20.0,
+        }
+    }
+
+    #[test]
+    fn libreoffice_autospace_at_script_changes_even_across_spaces() {
+        let line = [
+            cl("A", 10.0),
+            cl("I", 5.0),
+            cl(" ", 6.0),
+            cl("日", 20.0),
+            cl("本", 20.0),
+        ];
+        assert_eq!(line_widths(&line), (61.0, 66.0));
+        let line = [cl("日", 20.0), cl("A", 10.0), cl("日", 20.0), cl(" ", 6.0)];
+        assert_eq!(line_widths(&line), (50.0, 60.0));
+    }
+
+    #[test]
+    fn first_units() {
+        let word = [cl("a", 10.0), cl("b", 10.0), cl(",", 5.0), cl("c", 10.0)];
+        assert_eq!(first_unit(&word), (20.0, Some(false)));
+        let kanji = [cl("日", 20.0), cl("本", 20.0)];
+        assert_eq!(first_unit(&kanji), (20.0, Some(true)));
+        assert_eq!(first_unit(&[]), (0.0, None));
+    }
+
+    #[test]
     fn dropped_spaces_only_where_the_text_cannot_break_without_one() {
         assert!(dropped_space("foo", "bar"));
         assert!(dropped_space("Deep", "Learning"));
         assert!(!dropped_space("日本", "語"));
+        assert!(dropped_space("foo,", "bar"));
+        // Forbidden (kinsoku) but forced: no space in Japanese.
+        assert!(!dropped_space("使わず", "、self"));
         assert!(!dropped_space("foo ", "bar"));
         assert!(!dropped_space("state-", "of"));
         assert!(!dropped_space("", "x"));
@@ -872,6 +909,7 @@ mod tests {
 
     #[test]
     fn emu_conversion() {
+        assert_eq!(baseline_offset(30.0, 20.0), 26.0);
         assert_eq!(emu(960.0), 12_192_000);
         assert_eq!(emu(540.0), 6_858_000);
         assert_eq!(emu(f32::NAN), 0);

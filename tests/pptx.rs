@@ -1,0 +1,1132 @@
+//! PPTX writer tests on a small hand-built pages model.
+//!
+//! The fixture shapes its text with rustybuzz over the bundled font and
+//! breaks lines greedily itself, so these tests (and the snapshots under
+//! `tests/snapshots/pptx/`) do not move when the layout engine changes.
+//! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --test pptx`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+use surveydeck::pages::{
+    Align, Color, Document, FontInfo, Glyph, GlyphRun, ImageData, ImageFormat, ImageItem, Item,
+    Line, Link, Meta, Page, PageKind, Paragraph, Rect, Role, Shape, ShapeRole, TextBlock,
+};
+use surveydeck::pptx::{PptxOptions, write_pptx};
+
+static REGULAR: &[u8] = include_bytes!("../fonts/BIZUDPGothic-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/BIZUDPGothic-Bold.ttf");
+
+// ---------------------------------------------------------------- fixture
+
+#[derive(Clone)]
+struct Style {
+    size: f32,
+    bold: bool,
+    color: Color,
+    link: Option<Link>,
+}
+
+fn style(size: f32) -> Style {
+    Style {
+        size,
+        bold: false,
+        color: Color(0x22, 0x22, 0x22),
+        link: None,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    (c as u32) >= 0x2E80
+}
+
+/// One shaped character (the bundled face maps each character to one glyph
+/// with no contextual substitution in the text we use).
+#[derive(Clone)]
+struct Ch {
+    c: char,
+    glyph: u16,
+    advance: f32,
+    size: f32,
+    style: usize,
+}
+
+fn size_of(c: &Ch) -> f32 {
+    c.size
+}
+
+fn shape(spans: &[(&str, Style)]) -> Vec<Ch> {
+    let mut out = Vec::new();
+    for (si, (text, st)) in spans.iter().enumerate() {
+        let data = if st.bold { BOLD } else { REGULAR };
+        let face = rustybuzz::Face::from_slice(data, 0).expect("bundled font");
+        let scale = st.size / face.units_per_em() as f32;
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let shaped = rustybuzz::shape(&face, &[], buf);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        assert_eq!(shaped.len(), chars.len(), "one glyph per character");
+        for ((info, pos), (_, c)) in shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .zip(chars)
+        {
+            out.push(Ch {
+                c,
+                glyph: info.glyph_id as u16,
+                advance: pos.x_advance as f32 * scale,
+                size: st.size,
+                style: si,
+            });
+        }
+    }
+    out
+}
+
+/// Greedy lines: Latin words stay whole (spaces are break points and are
+/// dropped at a break), any CJK character may start a line.
+fn break_lines(chars: &[Ch], width: f32) -> Vec<Vec<Ch>> {
+    // Units: a run of non-space Latin characters, a single CJK character,
+    // or a space.
+    let mut units: Vec<Vec<Ch>> = Vec::new();
+    for ch in chars {
+        // Closing punctuation never starts a line (kinsoku).
+        let closing = "、。，．）」』".contains(ch.c);
+        let joins = units.last().is_some_and(|u| {
+            let p = u[u.len() - 1].c;
+            closing || (!is_cjk(ch.c) && !is_cjk(p) && ch.c != ' ' && p != ' ')
+        });
+        if joins {
+            units.last_mut().unwrap().push(ch.clone());
+        } else {
+            units.push(vec![ch.clone()]);
+        }
+    }
+    let mut lines: Vec<Vec<Ch>> = vec![Vec::new()];
+    let mut w = 0.0;
+    for u in units {
+        let uw: f32 = u.iter().map(|c| c.advance).sum();
+        let line = lines.last_mut().unwrap();
+        if u[0].c == ' ' {
+            if !line.is_empty() {
+                line.extend(u);
+                w += uw;
+            }
+            continue;
+        }
+        // The quarter-em between scripts joins the widths inside a line.
+        let gap = match line.last() {
+            Some(p) if p.c != ' ' && is_cjk(p.c) != is_cjk(u[0].c) => 0.25 * size_of(&u[0]),
+            _ => 0.0,
+        };
+        if !line.is_empty() && w + gap + uw > width {
+            while line.last().is_some_and(|c| c.c == ' ') {
+                line.pop();
+            }
+            lines.push(u.clone());
+            w = uw;
+        } else {
+            line.extend(u);
+            w += gap + uw;
+        }
+    }
+    lines
+}
+
+struct Laid {
+    para: Paragraph,
+    /// Baseline of the next paragraph's first line.
+    next: f32,
+}
+
+const ASCENT: f32 = 1802.0 / 2048.0;
+const DESCENT: f32 = 246.0 / 2048.0;
+
+fn run_of(chars: &[Ch], st: &Style, x: f32, baseline: f32) -> GlyphRun {
+    let mut text = String::new();
+    let mut glyphs = Vec::new();
+    let mut width = 0.0;
+    for (i, ch) in chars.iter().enumerate() {
+        let start = text.len() as u32;
+        text.push(ch.c);
+        // The JLREQ quarter-em between Japanese and Latin letters, inside a
+        // line only, widens the glyph before it.
+        let gap = match chars.get(i + 1) {
+            Some(n) if is_cjk(ch.c) != is_cjk(n.c) && n.c != ' ' && ch.c != ' ' => st.size * 0.25,
+            _ => 0.0,
+        };
+        glyphs.push(Glyph {
+            id: ch.glyph,
+            advance: ch.advance + gap,
+            dx: 0.0,
+            dy: 0.0,
+            start,
+            end: text.len() as u32,
+        });
+        width += ch.advance + gap;
+    }
+    GlyphRun {
+        x,
+        baseline,
+        width,
+        text,
+        font: usize::from(st.bold),
+        size: st.size,
+        color: st.color,
+        bold: st.bold,
+        italic: false,
+        link: st.link.clone(),
+        glyphs,
+        ascent: st.size * ASCENT,
+        descent: st.size * DESCENT,
+    }
+}
+
+/// Lays out styled spans in a box `left..left+width`, first baseline at
+/// `baseline`. Lines split into runs per span; a gap after the last glyph of
+/// a run that precedes another script is kept (as our layout does) except
+/// at the line end.
+#[allow(clippy::too_many_arguments)]
+fn para(
+    spans: &[(&str, Style)],
+    left: f32,
+    width: f32,
+    baseline: f32,
+    align: Align,
+    line_height: f32,
+    marker: Option<(&str, bool, f32)>,
+    level: Option<u8>,
+) -> Laid {
+    let size = spans[0].1.size;
+    let styles: Vec<Style> = spans.iter().map(|s| s.1.clone()).collect();
+    let chars = shape(spans);
+    let mut lines = Vec::new();
+    let mut y = baseline;
+    for line_chars in break_lines(&chars, width) {
+        let lw: f32 = {
+            // Width with the inner gaps, as run_of computes them.
+            let r = run_of(&line_chars, &style(size), 0.0, 0.0);
+            r.width
+        };
+        let x0 = match align {
+            Align::Left => left,
+            Align::Center => left + (width - lw) / 2.0,
+            Align::Right => left + width - lw,
+        };
+        let mut runs = Vec::new();
+        let mut x = x0;
+        let mut i = 0;
+        while i < line_chars.len() {
+            let s = line_chars[i].style;
+            let mut j = i;
+            while j < line_chars.len() && line_chars[j].style == s {
+                j += 1;
+            }
+            // Gaps depend on the neighbour across a run boundary too.
+            let mut seg: Vec<Ch> = line_chars[i..j].to_vec();
+            let next = line_chars.get(j).cloned();
+            if let Some(n) = &next {
+                seg.push(n.clone());
+            }
+            let mut run = run_of(&seg, &styles[s], x, y);
+            if next.is_some() {
+                let g = run.glyphs.pop().unwrap();
+                run.width -= g.advance;
+                run.text.truncate(g.start as usize);
+            }
+            x += run.width;
+            runs.push(run);
+            i = j;
+        }
+        lines.push(Line {
+            x: x0,
+            baseline: y,
+            width: x - x0,
+            runs,
+        });
+        y += line_height;
+    }
+    let bullet = marker.is_some_and(|m| m.1);
+    let marker = marker.map(|(text, _, hang)| {
+        let chars = shape(&[(text, style(size))]);
+        run_of(&chars, &style(size), left - hang, baseline)
+    });
+    Laid {
+        para: Paragraph {
+            level,
+            marker,
+            bullet,
+            indent: left,
+            align,
+            size,
+            line_height,
+            space_before: 0.0,
+            lines,
+        },
+        next: y,
+    }
+}
+
+fn block(role: Role, rect: Rect, paragraphs: Vec<Paragraph>) -> Item {
+    Item::Text(TextBlock {
+        role,
+        rect,
+        paragraphs,
+    })
+}
+
+fn tiny_png(rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(4, 3, image::Rgb(rgb));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encode png");
+    out.into_inner()
+}
+
+fn fixture() -> Document {
+    let white = Color(255, 255, 255);
+    let navy = Color(0x1F, 0x3A, 0x5F);
+    let fonts = vec![
+        FontInfo {
+            family: "BIZ UDPGothic".into(),
+            postscript: "BIZUDPGothic-Regular".into(),
+            bold: false,
+            data: REGULAR,
+        },
+        FontInfo {
+            family: "BIZ UDPGothic".into(),
+            postscript: "BIZUDPGothic-Bold".into(),
+            bold: true,
+            data: BOLD,
+        },
+    ];
+    let png = std::sync::Arc::new(tiny_png([200, 80, 40]));
+    let images = vec![
+        ImageData {
+            bytes: png.clone(),
+            format: ImageFormat::Png,
+            width_px: 4,
+            height_px: 3,
+            path: PathBuf::from("figures/a.png"),
+        },
+        // The same bytes under a second id (a copied file): embedded once.
+        ImageData {
+            bytes: png,
+            format: ImageFormat::Png,
+            width_px: 4,
+            height_px: 3,
+            path: PathBuf::from("figures/copy-of-a.png"),
+        },
+    ];
+
+    // Page 1: title slide.
+    let title_style = Style {
+        size: 40.0,
+        bold: true,
+        color: white,
+        link: None,
+    };
+    let t = para(
+        &[("AI 最新技術 Update 会", title_style)],
+        60.0,
+        840.0,
+        250.0,
+        Align::Center,
+        52.0,
+        None,
+        None,
+    );
+    let sub = para(
+        &[(
+            "2020年10月7日 サーベイ報告",
+            Style {
+                color: white,
+                ..style(20.0)
+            },
+        )],
+        60.0,
+        840.0,
+        310.0,
+        Align::Center,
+        30.0,
+        None,
+        None,
+    );
+    let page1 = Page {
+        kind: PageKind::Title,
+        title: "AI 最新技術 Update 会".into(),
+        source_line: 1,
+        background: white,
+        items: vec![
+            Item::Shape(Shape {
+                role: ShapeRole::Band,
+                rect: Rect::new(0.0, 180.0, 960.0, 160.0),
+                fill: Some(navy),
+                stroke: None,
+                radius: 0.0,
+            }),
+            block(
+                Role::Title,
+                Rect::new(60.0, 200.0, 840.0, 60.0),
+                vec![t.para],
+            ),
+            block(
+                Role::Subtitle,
+                Rect::new(60.0, 285.0, 840.0, 40.0),
+                vec![sub.para],
+            ),
+        ],
+        notes: Some("挨拶をする。\n所要時間は 30 分。".into()),
+    };
+
+    // Page 2: a paper slide with bullets, a number, links, a callout, images.
+    let heading = para(
+        &[(
+            "論文紹介: Attention Is All You Need",
+            Style {
+                bold: true,
+                color: navy,
+                ..style(28.0)
+            },
+        )],
+        48.0,
+        864.0,
+        70.0,
+        Align::Left,
+        36.0,
+        None,
+        None,
+    );
+    let body = 20.0;
+    let b1 = para(
+        &[
+            ("Transformer は再帰も畳み込みも使わず、", style(body)),
+            (
+                "self-attention",
+                Style {
+                    link: Some(Link::Url("https://arxiv.org/abs/1706.03762".into())),
+                    color: Color(0x05, 0x63, 0xC1),
+                    ..style(body)
+                },
+            ),
+            (
+                " だけで系列変換を行う。機械翻訳で当時の最高性能を大きく上回った。",
+                style(body),
+            ),
+        ],
+        84.0,
+        380.0,
+        140.0,
+        Align::Left,
+        30.0,
+        Some(("•", true, 24.0)),
+        Some(0),
+    );
+    let mut b2 = para(
+        &[(
+            "Multi-head attention lets the model attend to information from different representation subspaces at once.",
+            style(body),
+        )],
+        84.0,
+        380.0,
+        b1.next + 10.0,
+        Align::Left,
+        30.0,
+        Some(("①", false, 24.0)),
+        Some(0),
+    );
+    b2.para.space_before = 10.0;
+    let mut b3 = para(
+        &[
+            ("詳細は", style(body)),
+            (
+                "まとめ",
+                Style {
+                    link: Some(Link::Page(2)),
+                    ..style(body)
+                },
+            ),
+            ("を参照。", style(body)),
+        ],
+        108.0,
+        356.0,
+        b2.next + 10.0,
+        Align::Left,
+        30.0,
+        Some(("–", true, 20.0)),
+        Some(1),
+    );
+    b3.para.space_before = 10.0;
+    let callout = para(
+        &[(
+            "コメント: 計算量は系列長の二乗。",
+            Style {
+                color: navy,
+                ..style(16.0)
+            },
+        )],
+        520.0,
+        380.0,
+        400.0,
+        Align::Left,
+        22.0,
+        None,
+        None,
+    );
+    let footer = para(
+        &[(
+            "AI 最新技術 Update 会",
+            Style {
+                color: Color(0x80, 0x80, 0x80),
+                ..style(10.0)
+            },
+        )],
+        48.0,
+        400.0,
+        525.0,
+        Align::Left,
+        14.0,
+        None,
+        None,
+    );
+    let number = para(
+        &[(
+            "2",
+            Style {
+                color: Color(0x80, 0x80, 0x80),
+                ..style(10.0)
+            },
+        )],
+        860.0,
+        52.0,
+        525.0,
+        Align::Right,
+        14.0,
+        None,
+        None,
+    );
+    let page2 = Page {
+        kind: PageKind::Paper,
+        title: "論文紹介: Attention Is All You Need".into(),
+        source_line: 10,
+        background: white,
+        items: vec![
+            block(
+                Role::Title,
+                Rect::new(48.0, 40.0, 864.0, 44.0),
+                vec![heading.para],
+            ),
+            Item::Shape(Shape {
+                role: ShapeRole::Rule,
+                rect: Rect::new(48.0, 88.0, 864.0, 2.0),
+                fill: Some(navy),
+                stroke: None,
+                radius: 0.0,
+            }),
+            block(
+                Role::Body,
+                Rect::new(60.0, 115.0, 404.0, 380.0),
+                vec![b1.para, b2.para, b3.para],
+            ),
+            Item::Image(ImageItem {
+                image: 0,
+                rect: Rect::new(520.0, 120.0, 160.0, 120.0),
+                alt: Some("Transformer の構成図".into()),
+            }),
+            Item::Image(ImageItem {
+                image: 1,
+                rect: Rect::new(700.0, 120.0, 160.0, 120.0),
+                alt: None,
+            }),
+            Item::Shape(Shape {
+                role: ShapeRole::Callout,
+                rect: Rect::new(508.0, 370.0, 404.0, 50.0),
+                fill: Some(Color(0xEE, 0xF3, 0xFA)),
+                stroke: Some((navy, 1.5)),
+                radius: 8.0,
+            }),
+            block(
+                Role::Callout,
+                Rect::new(520.0, 380.0, 380.0, 30.0),
+                vec![callout.para],
+            ),
+            block(
+                Role::Footer,
+                Rect::new(48.0, 512.0, 400.0, 16.0),
+                vec![footer.para],
+            ),
+            block(
+                Role::SlideNumber,
+                Rect::new(860.0, 512.0, 52.0, 16.0),
+                vec![number.para],
+            ),
+        ],
+        notes: Some("ここで 図 を指す & <強調>".into()),
+    };
+
+    // Page 3: a plain Latin paragraph, no notes.
+    let text = para(
+        &[(
+            "Summary: attention replaces recurrence, training parallelises well, and the architecture became the basis of later language models.",
+            style(24.0),
+        )],
+        80.0,
+        600.0,
+        200.0,
+        Align::Left,
+        34.0,
+        None,
+        None,
+    );
+    let page3 = Page {
+        kind: PageKind::Free,
+        title: "まとめ".into(),
+        source_line: 30,
+        background: Color(0xFA, 0xFA, 0xF5),
+        items: vec![block(
+            Role::Body,
+            Rect::new(80.0, 170.0, 600.0, 200.0),
+            vec![text.para],
+        )],
+        notes: None,
+    };
+
+    Document {
+        meta: Meta {
+            title: "AI 最新技術 Update 会".into(),
+            author: Some("Survey Team".into()),
+            subject: Some("論文サーベイ".into()),
+            keywords: vec!["AI".into(), "survey".into()],
+            language: "ja".into(),
+            date: Some("2020-10-07".into()),
+            timestamp: Some(1_602_028_800),
+        },
+        width: 960.0,
+        height: 540.0,
+        pages: vec![page1, page2, page3],
+        outline: Vec::new(),
+        images,
+        fonts,
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+struct Pptx {
+    parts: BTreeMap<String, Vec<u8>>,
+    order: Vec<String>,
+}
+
+impl Pptx {
+    fn open(bytes: &[u8]) -> Pptx {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+        let mut parts = BTreeMap::new();
+        let mut order = Vec::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("entry");
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read entry");
+            let name = f.name().expect("entry name").into_owned();
+            order.push(name.clone());
+            parts.insert(name, data);
+        }
+        Pptx { parts, order }
+    }
+
+    fn xml(&self, name: &str) -> String {
+        String::from_utf8(self.parts[name].clone()).expect("utf-8 part")
+    }
+
+    fn slides(&self) -> Vec<String> {
+        let mut s: Vec<String> = self
+            .parts
+            .keys()
+            .filter(|k| k.starts_with("ppt/slides/slide") && k.ends_with(".xml"))
+            .cloned()
+            .collect();
+        s.sort_by_key(|k| {
+            k.trim_start_matches("ppt/slides/slide")
+                .trim_end_matches(".xml")
+                .parse::<usize>()
+                .unwrap()
+        });
+        s
+    }
+}
+
+/// Elements named `name` with their attributes, in document order.
+fn elements(xml: &str, name: &str) -> Vec<BTreeMap<String, String>> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == name => {
+                out.push(
+                    e.attributes()
+                        .map(|a| {
+                            let a = a.expect("attribute");
+                            (
+                                a.key.as_ref().to_owned(),
+                                a.normalized_value(XmlVersion::Implicit1_0)
+                                    .expect("value")
+                                    .into_owned(),
+                            )
+                        })
+                        .collect(),
+                );
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text of every `a:t` per shape, with the shape's name.
+fn shape_texts(xml: &str) -> Vec<(String, String)> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut in_t = false;
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Empty(e) | Event::Start(e) if e.name().as_ref() == "p:cNvPr" => {
+                let name = e
+                    .try_get_attribute("name")
+                    .unwrap()
+                    .map(|a| {
+                        a.normalized_value(XmlVersion::Implicit1_0)
+                            .unwrap()
+                            .into_owned()
+                    })
+                    .unwrap_or_default();
+                out.push((name, String::new()));
+            }
+            Event::Start(e) if e.name().as_ref() == "a:t" => in_t = true,
+            Event::End(e) if e.name().as_ref() == "a:t" => in_t = false,
+            Event::Text(t) if in_t => {
+                let s = t.xml10_content().into_owned();
+                out.last_mut().unwrap().1.push_str(&s);
+            }
+            Event::GeneralRef(g) if in_t => {
+                let c = match g.as_ref() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("entity {other:?}"),
+                };
+                out.last_mut().unwrap().1.push_str(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn write(doc: &Document) -> Vec<u8> {
+    write_pptx(doc, &PptxOptions::default()).expect("write pptx")
+}
+
+// ---------------------------------------------------------------- tests
+
+#[test]
+fn one_slide_per_page_in_order() {
+    let doc = fixture();
+    let p = Pptx::open(&write(&doc));
+    assert_eq!(p.slides().len(), doc.pages.len());
+    let pres = p.xml("ppt/presentation.xml");
+    let ids = elements(&pres, "p:sldId");
+    assert_eq!(ids.len(), doc.pages.len());
+    let rels = p.xml("ppt/_rels/presentation.xml.rels");
+    let targets: BTreeMap<String, String> = elements(&rels, "Relationship")
+        .into_iter()
+        .map(|r| (r["Id"].clone(), r["Target"].clone()))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(targets[&id["r:id"]], format!("slides/slide{}.xml", i + 1));
+    }
+    let size = &elements(&pres, "p:sldSz")[0];
+    assert_eq!(
+        (size["cx"].as_str(), size["cy"].as_str()),
+        ("12192000", "6858000")
+    );
+}
+
+#[test]
+fn slide_text_is_the_page_text() {
+    let doc = fixture();
+    let p = Pptx::open(&write(&doc));
+    for (page, slide) in doc.pages.iter().zip(p.slides()) {
+        // Footer and slide number are furniture, as in Page::text.
+        let text: String = shape_texts(&p.xml(&slide))
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("Footer") && !name.starts_with("Slide Number"))
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(squash(&text), squash(&page.text()), "{slide}");
+    }
+}
+
+#[test]
+fn every_relationship_resolves_and_every_part_has_a_content_type() {
+    let p = Pptx::open(&write(&fixture()));
+    let ct = p.xml("[Content_Types].xml");
+    let defaults: BTreeSet<String> = elements(&ct, "Default")
+        .into_iter()
+        .map(|d| d["Extension"].to_lowercase())
+        .collect();
+    let overrides: BTreeSet<String> = elements(&ct, "Override")
+        .into_iter()
+        .map(|o| o["PartName"].trim_start_matches('/').to_owned())
+        .collect();
+    for o in &overrides {
+        assert!(p.parts.contains_key(o), "override for missing part {o}");
+    }
+    for name in p.parts.keys().filter(|n| *n != "[Content_Types].xml") {
+        let ext = name.rsplit('.').next().unwrap().to_lowercase();
+        assert!(
+            overrides.contains(name) || defaults.contains(&ext),
+            "{name} has no content type"
+        );
+    }
+    let mut checked = 0;
+    for (name, _) in p.parts.iter().filter(|(n, _)| n.ends_with(".rels")) {
+        let source_dir = name
+            .trim_end_matches(".rels")
+            .rsplit_once("/_rels/")
+            .map_or(String::new(), |(dir, _)| dir.to_owned());
+        let source = if name == "_rels/.rels" {
+            String::new()
+        } else {
+            format!(
+                "{source_dir}/{}",
+                name.rsplit('/').next().unwrap().trim_end_matches(".rels")
+            )
+        };
+        if !source.is_empty() {
+            assert!(p.parts.contains_key(&source), "rels without source {name}");
+        }
+        let ids: Vec<String> = elements(&p.xml(name), "Relationship")
+            .into_iter()
+            .map(|r| {
+                if r.get("TargetMode").map(String::as_str) != Some("External") {
+                    let mut path: Vec<&str> = if source_dir.is_empty() {
+                        vec![]
+                    } else {
+                        source_dir.split('/').collect()
+                    };
+                    for seg in r["Target"].split('/') {
+                        if seg == ".." {
+                            path.pop();
+                        } else {
+                            path.push(seg);
+                        }
+                    }
+                    let target = path.join("/");
+                    assert!(p.parts.contains_key(&target), "{name}: missing {target}");
+                    checked += 1;
+                }
+                r["Id"].clone()
+            })
+            .collect();
+        let unique: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "repeated ids in {name}");
+        // Every r:id used in the source part is declared.
+        if !source.is_empty() && source.ends_with(".xml") {
+            let xml = p.xml(&source);
+            for used in xml
+                .split("r:id=\"")
+                .skip(1)
+                .chain(xml.split("r:embed=\"").skip(1))
+            {
+                let id = &used[..used.find('"').unwrap()];
+                assert!(ids.iter().any(|i| i == id), "{source} uses undeclared {id}");
+            }
+        }
+    }
+    assert!(checked > 20);
+}
+
+#[test]
+fn notes_slides_exist_where_pages_have_notes() {
+    let doc = fixture();
+    let p = Pptx::open(&write(&doc));
+    for (i, page) in doc.pages.iter().enumerate() {
+        let rels = p.xml(&format!("ppt/slides/_rels/slide{}.xml.rels", i + 1));
+        let notes: Vec<String> = elements(&rels, "Relationship")
+            .into_iter()
+            .filter(|r| r["Type"].ends_with("/notesSlide"))
+            .map(|r| r["Target"].replace("../", "ppt/"))
+            .collect();
+        match &page.notes {
+            Some(n) => {
+                assert_eq!(notes.len(), 1, "slide {}", i + 1);
+                let text: String = shape_texts(&p.xml(&notes[0]))
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect();
+                assert_eq!(squash(&text), squash(n));
+            }
+            None => assert!(notes.is_empty()),
+        }
+    }
+    assert!(p.parts.contains_key("ppt/notesMasters/notesMaster1.xml"));
+}
+
+#[test]
+fn images_are_embedded_once_with_alt_text() {
+    let p = Pptx::open(&write(&fixture()));
+    let media: Vec<&String> = p
+        .parts
+        .keys()
+        .filter(|k| k.starts_with("ppt/media/"))
+        .collect();
+    assert_eq!(media, ["ppt/media/image1.png"]);
+    let slide = p.xml("ppt/slides/slide2.xml");
+    let pics = elements(&slide, "p:cNvPr");
+    assert!(
+        pics.iter()
+            .any(|a| a.get("descr").map(String::as_str) == Some("Transformer の構成図"))
+    );
+    assert_eq!(elements(&slide, "a:blip").len(), 2);
+}
+
+#[test]
+fn links_become_hyperlink_and_slide_jump_relationships() {
+    let p = Pptx::open(&write(&fixture()));
+    let slide = p.xml("ppt/slides/slide2.xml");
+    let links = elements(&slide, "a:hlinkClick");
+    assert_eq!(links.len(), 2);
+    let rels: BTreeMap<String, BTreeMap<String, String>> =
+        elements(&p.xml("ppt/slides/_rels/slide2.xml.rels"), "Relationship")
+            .into_iter()
+            .map(|r| (r["Id"].clone(), r))
+            .collect();
+    let url = &rels[&links[0]["r:id"]];
+    assert_eq!(url["Target"], "https://arxiv.org/abs/1706.03762");
+    assert_eq!(url["TargetMode"], "External");
+    let jump = &rels[&links[1]["r:id"]];
+    assert_eq!(links[1]["action"], "ppaction://hlinksldjump");
+    assert_eq!(jump["Target"], "slide3.xml");
+}
+
+#[test]
+fn shapes_are_preset_geometry_not_pictures() {
+    let p = Pptx::open(&write(&fixture()));
+    let slide = p.xml("ppt/slides/slide2.xml");
+    let geoms: Vec<String> = elements(&slide, "a:prstGeom")
+        .into_iter()
+        .map(|g| g["prst"].clone())
+        .collect();
+    assert!(geoms.contains(&"roundRect".to_owned()));
+    // Two pictures only: the images, never a shape.
+    assert_eq!(elements(&slide, "p:pic").len(), 2);
+    let gd = &elements(&slide, "a:gd")[0];
+    assert_eq!(gd["fmla"], "val 16000"); // 8 pt radius on a 50 pt side
+}
+
+#[test]
+fn fonts_are_embedded_as_subsets_and_can_be_turned_off() {
+    let doc = fixture();
+    let p = Pptx::open(&write(&doc));
+    let fonts: Vec<&String> = p.parts.keys().filter(|k| k.ends_with(".fntdata")).collect();
+    assert_eq!(fonts.len(), 2, "regular and bold");
+    for f in &fonts {
+        let len = p.parts[*f].len();
+        assert!(len < 200_000, "{f} is {len} bytes: not a subset");
+    }
+    let pres = p.xml("ppt/presentation.xml");
+    let font = &elements(&pres, "p:font")[0];
+    assert_eq!(font["typeface"], "BIZ UDPGothic");
+    assert_eq!(elements(&pres, "p:regular").len(), 1);
+    assert_eq!(elements(&pres, "p:bold").len(), 1);
+    let theme = p.xml("ppt/theme/theme1.xml");
+    assert!(
+        elements(&theme, "a:ea")
+            .iter()
+            .all(|e| e["typeface"] == "BIZ UDPGothic")
+    );
+
+    let off = write_pptx(&doc, &PptxOptions { embed_fonts: false }).unwrap();
+    let p = Pptx::open(&off);
+    assert!(!p.parts.keys().any(|k| k.ends_with(".fntdata")));
+    assert!(!p.xml("ppt/presentation.xml").contains("embeddedFont"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let doc = fixture();
+    let a = write(&doc);
+    let b = write(&doc);
+    assert!(a == b, "two writes differ");
+    // Zip entries carry the deck's date, not the wall clock.
+    let mut zip = zip::ZipArchive::new(Cursor::new(&a)).unwrap();
+    let f = zip.by_index(0).unwrap();
+    let t = f.last_modified().unwrap();
+    assert_eq!((t.year(), t.month(), t.day()), (2020, 10, 7));
+    // For checking by hand (check-pptx, LibreOffice):
+    // SURVEYDECK_PPTX_OUT=/tmp/fixture.pptx cargo test --test pptx deterministic
+    if let Some(path) = std::env::var_os("SURVEYDECK_PPTX_OUT") {
+        std::fs::write(&path, &a).expect("write the fixture deck");
+        let mut json = PathBuf::from(path);
+        json.set_extension("json");
+        std::fs::write(json, serde_json::to_string(&doc).unwrap()).expect("write the pages");
+    }
+    let p = Pptx::open(&a);
+    assert_eq!(p.order[0], "[Content_Types].xml");
+    let core = p.xml("docProps/core.xml");
+    assert!(core.contains("2020-10-07T00:00:00Z"));
+}
+
+#[test]
+fn unusual_documents_do_not_panic() {
+    let mut doc = fixture();
+    // A run pointing at a font that does not exist, an image id out of range,
+    // a link to a page that does not exist, an empty paragraph and box.
+    if let Item::Text(t) = &mut doc.pages[1].items[2] {
+        t.paragraphs[0].lines[0].runs[0].font = 99;
+        t.paragraphs[0].lines[0].runs[0].link = Some(Link::Page(42));
+        t.paragraphs.push(Paragraph {
+            lines: Vec::new(),
+            ..t.paragraphs[0].clone()
+        });
+    }
+    doc.pages[1].items.push(Item::Image(ImageItem {
+        image: 7,
+        rect: Rect::new(0.0, 0.0, 10.0, 10.0),
+        alt: None,
+    }));
+    doc.pages[1]
+        .items
+        .push(block(Role::Body, Rect::new(0.0, 0.0, 0.0, 0.0), vec![]));
+    doc.pages[0].notes = Some("\u{1}control\u{FFFF} chars".into());
+    doc.meta.title = "a \u{0} b".into();
+    doc.meta.language = "<odd>".into();
+    let p = Pptx::open(&write(&doc));
+    assert_eq!(p.slides().len(), 3);
+
+    doc.width = 0.0;
+    assert!(write_pptx(&doc, &PptxOptions::default()).is_err());
+    let empty = Document {
+        pages: Vec::new(),
+        width: 720.0,
+        ..fixture()
+    };
+    let p = Pptx::open(&write(&empty));
+    assert!(p.slides().is_empty());
+}
+
+// ---------------------------------------------------------------- snapshots
+
+/// Re-indents XML so snapshot diffs show one element per line.
+fn pretty(xml: &str) -> String {
+    let mut r = quick_xml::Reader::from_str(xml);
+    r.config_mut().trim_text(true);
+    let mut w = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 1);
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            e => w.write_event(e).expect("write"),
+        }
+    }
+    String::from_utf8(w.into_inner()).unwrap() + "\n"
+}
+
+/// A readable line diff (first differences only).
+fn line_diff(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.lines().collect();
+    let a: Vec<&str> = actual.lines().collect();
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i), a.get(i));
+        if x != y {
+            out.push_str(&format!(
+                "line {}:\n  - {}\n  + {}\n",
+                i + 1,
+                x.unwrap_or(&"<none>"),
+                y.unwrap_or(&"<none>")
+            ));
+            shown += 1;
+            if shown == 12 {
+                out.push_str("  …\n");
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn xml_parts_match_snapshots() {
+    let p = Pptx::open(&write(&fixture()));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/pptx");
+    let bless = std::env::var_os("SURVEYDECK_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    // The list of parts in order, with sizes for binary ones, is a snapshot too.
+    let mut listing = String::new();
+    for name in &p.order {
+        let is_xml = name.ends_with(".xml") || name.ends_with(".rels");
+        if is_xml {
+            listing.push_str(&format!("{name}\n"));
+            let file = name
+                .replace('/', "__")
+                .replace("[Content_Types]", "Content_Types");
+            names.push(file.clone());
+            check_snapshot(
+                &dir.join(&file),
+                &pretty(&p.xml(name)),
+                bless,
+                &mut failures,
+            );
+        } else {
+            listing.push_str(&format!("{name} (binary)\n"));
+        }
+    }
+    names.push("parts.txt".into());
+    check_snapshot(&dir.join("parts.txt"), &listing, bless, &mut failures);
+    if bless {
+        // Drop snapshots of parts that no longer exist.
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let n = entry.file_name().to_string_lossy().into_owned();
+            if !names.contains(&n) {
+                std::fs::remove_file(entry.path()).unwrap();
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "snapshots differ (re-bless with SURVEYDECK_BLESS=1 if intended):\n{}",
+        failures.join("\n")
+    );
+}
+
+fn check_snapshot(path: &std::path::Path, actual: &str, bless: bool, failures: &mut Vec<String>) {
+    if bless {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(expected) if expected == actual => {}
+        Ok(expected) => failures.push(format!(
+            "{}:\n{}",
+            path.display(),
+            line_diff(&expected, actual)
+        )),
+        Err(_) => failures.push(format!("{}: missing", path.display())),
+    }
+}
