@@ -1130,3 +1130,48 @@ fn check_snapshot(path: &std::path::Path, actual: &str, bless: bool, failures: &
         Err(_) => failures.push(format!("{}: missing", path.display())),
     }
 }
+
+// ---------------------------------------------------------------- real samples
+
+/// The sample surveys through the real layout: one slide per page, the same
+/// text, and a package whose relationships resolve. With
+/// `SURVEYDECK_PPTX_OUT=DIR` the decks (and their pages as JSON) are written
+/// there for checking by hand (check-pptx --render, comparing with the PDF).
+#[test]
+fn sample_surveys_convert() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::var_os("SURVEYDECK_PPTX_OUT").map(PathBuf::from);
+    for name in ["minimal", "2020-10-ai-update"] {
+        let path = root.join("samples").join(format!("{name}.yaml"));
+        let loaded = surveydeck::document::load(&path, &Default::default());
+        let deck = loaded.deck.expect("the sample loads");
+        let (doc, _) = surveydeck::lay_out(&deck).expect("the sample lays out");
+        let bytes = write(&doc);
+        if let Some(dir) = out.as_ref().filter(|d| d.is_dir()) {
+            std::fs::write(dir.join(format!("{name}.pptx")), &bytes).unwrap();
+            let json = serde_json::to_string(&doc).unwrap();
+            std::fs::write(dir.join(format!("{name}.json")), json).unwrap();
+        }
+        let p = Pptx::open(&bytes);
+        assert_eq!(p.slides().len(), doc.pages.len(), "{name}");
+        for (page, slide) in doc.pages.iter().zip(p.slides()) {
+            let text: String = shape_texts(&p.xml(&slide))
+                .into_iter()
+                .filter(|(n, _)| !n.starts_with("Footer") && !n.starts_with("Slide Number"))
+                .map(|(_, t)| t)
+                .collect();
+            assert_eq!(squash(&text), squash(&page.text()), "{name} {slide}");
+        }
+        let notes = p
+            .parts
+            .keys()
+            .filter(|k| k.starts_with("ppt/notesSlides/") && k.ends_with(".xml"))
+            .count();
+        let with_notes = doc
+            .pages
+            .iter()
+            .filter(|p| p.notes.as_deref().is_some_and(|n| !n.trim().is_empty()))
+            .count();
+        assert_eq!(notes, with_notes, "{name}");
+    }
+}

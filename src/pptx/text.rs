@@ -84,6 +84,9 @@ pub fn baseline_offset(line_height: f32, size: f32) -> f32 {
     line_height - LINE_BOX_BELOW_BASELINE * size
 }
 
+/// The narrowest wrap interval (points) worth relying on.
+const MIN_INTERVAL: f32 = 2.0;
+
 /// LibreOffice's automatic space between Asian and other text, in em.
 const AUTOSPACE: f32 = 0.25;
 
@@ -273,7 +276,10 @@ pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32) -> (f32, bool)
     // Room for a renderer measuring a line slightly wider than we do.
     let slack = (lower * 0.01).max(1.0);
     match upper {
-        Some(u) if u > lower => ((lower + u) / 2.0, false),
+        // LibreOffice places glyphs on a 1/100 mm grid, so its line widths
+        // can be a few tenths of a point off ours: an interval narrower than
+        // this is as good as empty.
+        Some(u) if u - lower >= MIN_INTERVAL => ((lower + u) / 2.0, false),
         Some(_) => (natural.max(lower + slack), true),
         None => (natural.max(lower + slack), false),
     }
@@ -423,6 +429,11 @@ pub struct TextCtx<'a, 'r> {
     pub lang: &'a str,
 }
 
+/// The paragraph's marker, unless it draws nothing.
+fn marker(p: &Paragraph) -> Option<&GlyphRun> {
+    p.marker.as_ref().filter(|m| !m.text.trim().is_empty())
+}
+
 /// A paragraph placed in its box.
 struct Placed<'p> {
     para: &'p Paragraph,
@@ -458,7 +469,7 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
         Align::Left => {
             let lo = rest_x;
             let (w, breaks) = choose_width(lower, upper, rect.right() - lo);
-            let indent = match &p.marker {
+            let indent = match marker(p) {
                 Some(m) => {
                     number_tab = !p.bullet && m.x + m.width <= first.x + 0.5;
                     m.x - lo
@@ -641,8 +652,8 @@ fn write_paragraph(
     spacing_pts(x, "a:lnSpc", p.line_height);
     spacing_pts(x, "a:spcBef", space_before);
     spacing_pts(x, "a:spcAft", 0.0);
-    match &p.marker {
-        Some(m) if p.bullet && !m.text.trim().is_empty() => {
+    match marker(p) {
+        Some(m) if p.bullet => {
             x.open("a:buClr", &[]);
             x.empty("a:srgbClr", &[at("val", m.color.hex())]);
             x.close("a:buClr");
@@ -663,7 +674,7 @@ fn write_paragraph(
     x.close("a:pPr");
 
     let mut pieces: Vec<Piece> = Vec::new();
-    if let Some(m) = p.marker.as_ref().filter(|_| !p.bullet) {
+    if let Some(m) = marker(p).filter(|_| !p.bullet) {
         push_text(&mut pieces, &m.text, Style::of(m));
         push_text(
             &mut pieces,
@@ -835,8 +846,11 @@ mod tests {
         let (w, breaks) = choose_width(lo, hi, 120.0);
         assert!(breaks);
         assert_eq!(w, 120.0);
-        // Touching bounds are empty too (the upper bound is exclusive).
+        // Touching bounds are empty too (the upper bound is exclusive), and
+        // so is a sliver no renderer can be trusted to hit.
         assert!(choose_width(100.0, Some(100.0), 0.0).1);
+        assert!(choose_width(100.0, Some(101.5), 0.0).1);
+        assert!(!choose_width(100.0, Some(102.0), 0.0).1);
     }
 
     #[test]
