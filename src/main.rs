@@ -283,11 +283,7 @@ fn build(args: &BuildArgs) -> u8 {
     // Never overwrite the input with an output.
     let input = args.survey.canonicalize().ok();
     for (path, _) in &outputs {
-        let target = path
-            .parent()
-            .and_then(|p| p.canonicalize().ok())
-            .zip(path.file_name())
-            .map(|(d, n)| d.join(n));
+        let target = surveydeck::output::resolved(path);
         if target.is_some() && target == input {
             eprintln!(
                 "error: output {} would overwrite the survey file",
@@ -296,12 +292,16 @@ fn build(args: &BuildArgs) -> u8 {
             return 2;
         }
     }
-    for (path, bytes) in &outputs {
-        if let Err(e) = surveydeck::output::write_atomic(path, bytes) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return 3;
-        }
-        if !args.quiet {
+    // All outputs or none: each is staged beside its target, then all are renamed.
+    if let Err((path, e)) = surveydeck::output::write_all_atomic(&outputs) {
+        eprintln!(
+            "error: cannot write {}: {e}; no output was changed",
+            path.display()
+        );
+        return 3;
+    }
+    if !args.quiet {
+        for (path, bytes) in &outputs {
             eprintln!("wrote {} ({})", path.display(), human_size(bytes.len()));
         }
     }
@@ -360,7 +360,7 @@ fn render(
             HandoutOrder::Down => surveydeck::Order::Down,
         };
         let sheets = surveydeck::handout(
-            &doc,
+            doc,
             &surveydeck::HandoutOptions {
                 per_page: n,
                 paper,
@@ -449,7 +449,7 @@ fn size_report(doc: &surveydeck::pages::Document) -> String {
         .iter()
         .map(|i| (i.bytes.len(), i.path.display().to_string()))
         .collect();
-    imgs.sort_by(|a, b| b.0.cmp(&a.0));
+    imgs.sort_by_key(|b| std::cmp::Reverse(b.0));
     let total: usize = imgs.iter().map(|i| i.0).sum();
     let mut out = format!(
         "  images: {} in {} files; the largest:\n",

@@ -179,18 +179,15 @@ pub fn write_pdf(doc: &Pages, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
         };
         let mut annots = Vec::new();
         for (rect, link) in std::mem::take(&mut painter.links) {
-            annots.push(
-                annotation(rect, &link, tagged)
-                    .map(|a| {
-                        if tagged {
-                            Some(p.add_tagged_annotation(a))
-                        } else {
-                            p.add_annotation(a);
-                            None
-                        }
-                    })
-                    .flatten(),
-            );
+            let id = match annotation(rect, &link, tagged) {
+                Some(a) if tagged => Some(p.add_tagged_annotation(a)),
+                Some(a) => {
+                    p.add_annotation(a);
+                    None
+                }
+                None => None,
+            };
+            annots.push(id);
         }
         p.finish();
         if tagged && let Some(n) = TNode::Group(K::Sect, nodes).into_node(&annots) {

@@ -194,7 +194,7 @@ fn failing_write_keeps_the_previous_pdf_and_leaves_no_temp_files() {
 }
 
 #[test]
-#[ignore = "bug: outputs are replaced one by one, so a later output's write failure leaves the PDF already replaced"]
+
 fn failing_transcript_write_keeps_the_previous_pdf() {
     // build → out/talk.pdf; edit the survey; make out/talk.txt a folder;
     // `build --transcript` exits 3 ("cannot write out/talk.txt") but out/talk.pdf
@@ -313,7 +313,6 @@ fn output_never_overwrites_the_survey() {
 }
 
 #[test]
-#[ignore = "bug: the overwrite guard is skipped for a bare file name (its parent \"\" does not canonicalize), so the survey is overwritten"]
 fn output_never_overwrites_the_survey_named_without_a_folder() {
     // In the survey's folder, `surveydeck build talk.yaml --dump-layout talk.yaml`
     // exits 0 and replaces talk.yaml with the layout JSON; likewise

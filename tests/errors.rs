@@ -897,7 +897,7 @@ fn figure_that_is_not_an_image_fails_the_build() {
 }
 
 #[test]
-#[ignore = "bug: `check` accepts a .png that is not an image; only `build` (layout) rejects it"]
+
 fn check_rejects_a_figure_that_is_not_an_image() {
     // `surveydeck check` says "ok" and exits 0, then `build` of the same file exits 1 with
     // "figure ./figures/notes.png: not a PNG or JPEG file (unrecognised content)".
@@ -1141,7 +1141,7 @@ fn build_rejects_with(dir: &Path, extra: &[&str]) -> Out {
 }
 
 #[test]
-#[ignore = "bug: the unused-paper warning points at the paper's first field (7:5), not at its key `unused:` (6:3)"]
+
 fn unused_paper_warning_points_at_its_key() {
     let (_ws, err) = accepted(UNUSED);
     assert_diag(
@@ -1347,7 +1347,7 @@ fn ranking_of_25_papers_numbers_past_20() {
 }
 
 #[test]
-#[ignore = "bug: a ranking whose entries have no title_ja is split one entry per slide, then all the rest on the last"]
+
 fn long_ranking_without_translated_titles_is_split_evenly() {
     // 25 papers with only `title`: the list comes out as 7 slides, ①..⑥ alone
     // on one slide each and ⑦..㉕ (19 entries) on the last. With `title_ja` the
@@ -1443,10 +1443,10 @@ fn long_unbreakable_words_build() {
     );
 }
 
-// ------------------------------------------------- known bugs (ignored tests)
+// ------------------------------------------------- bugs found by these tests, since fixed
 
 #[test]
-#[ignore = "bug: a tab inside a literal block scalar is content, but is reported as tab indentation"]
+
 fn tab_inside_a_block_scalar_is_text() {
     // Valid YAML (PyYAML reads notes as "code:\n\tindented\n"); surveydeck
     // reports "a tab is used for indentation" at 7:7 and exits 1.
@@ -1462,7 +1462,7 @@ fn tab_inside_a_block_scalar_is_text() {
 }
 
 #[test]
-#[ignore = "bug: after a UTF-8 BOM the reported byte offset is counted without the BOM (15, not 18)"]
+
 fn non_utf8_offset_counts_the_bom() {
     let (_ws, err) = rejected(b"\xEF\xBB\xBFdeck:\n  title: \x83\x65\nsections: []\n");
     assert_diag(
@@ -1475,7 +1475,6 @@ fn non_utf8_offset_counts_the_bom() {
 }
 
 #[test]
-#[ignore = "bug: a document of only `---` (or `~`) says \"wrong type: expected mapping start\" instead of \"empty\""]
 fn bare_document_marker_is_empty() {
     for text in ["---\n", "---\n...\n", "~\n"] {
         let (_ws, err) = rejected(text);
@@ -1484,7 +1483,6 @@ fn bare_document_marker_is_empty() {
 }
 
 #[test]
-#[ignore = "bug: budget messages are cut at the last \" at line \", leaving a dangling \"(used\""]
 fn budget_message_is_not_cut_mid_parenthesis() {
     // One anchored 1 MB scalar used 999 times breaches the scalar-bytes budget;
     // the message reads "…budget breached: ScalarBytes { … } (defined at line 6,

@@ -39,7 +39,12 @@ pub fn read_source(path: &Path) -> Result<Source, ReadError> {
 
 /// UTF-8 decoding with the position of the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let bytes = &bytes[bom..];
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_owned()),
         Err(e) => {
@@ -51,7 +56,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
             Err(Diagnostic::error(format!(
                 "the file is not valid UTF-8 (byte 0x{:02X} at offset {})",
                 bytes[e.valid_up_to()],
-                e.valid_up_to()
+                e.valid_up_to() + bom
             ))
             .at(Path::new(""), Pos::new(line as u64, col as u64))
             .help(if utf16 {
@@ -72,9 +77,16 @@ fn options() -> serde_saphyr::Options {
     budget.max_nodes = 2_000_000;
     budget.max_total_scalar_bytes = 64 * 1024 * 1024;
     budget.max_documents = 1;
+    // A survey needs no aliases: a few are fine, an alias bomb stops early.
+    let aliases = serde_saphyr::alias_limits! {
+        max_total_replayed_events: 100_000,
+        max_replay_stack_depth: 16,
+        max_alias_expansions_per_anchor: 1_000,
+    };
     serde_saphyr::options! {
         with_snippet: false,
         budget: Some(budget),
+        alias_limits: aliases,
     }
 }
 
@@ -82,12 +94,13 @@ fn options() -> serde_saphyr::Options {
 pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
     let path = &source.path;
     let mut diags = Diagnostics::default();
-    if source
-        .text
-        .trim()
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    let blank = |l: &str| {
+        let l = l.trim();
+        l.is_empty()
+            || l.starts_with('#')
+            || matches!(l, "---" | "..." | "~" | "null" | "Null" | "NULL")
+    };
+    if source.text.lines().all(blank) {
         diags.push(
             Diagnostic::error("the survey document is empty")
                 .at(path, Pos { line: 1, col: 1 })
@@ -96,7 +109,19 @@ pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
         return Err(diags);
     }
     // YAML forbids tabs for indentation; say so plainly for every such line.
+    // Lines inside a block scalar (`notes: |`) are text, where tabs are fine.
+    let mut block: Option<usize> = None;
     for (i, line) in source.text.lines().enumerate() {
+        let lead = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || lead > b {
+                continue;
+            }
+            block = None;
+        }
+        if opens_block_scalar(line) {
+            block = Some(lead);
+        }
         let indent: String = line
             .chars()
             .take_while(|c| *c == ' ' || *c == '\t')
@@ -119,12 +144,36 @@ pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
     })
 }
 
+/// True for `key: |`, `- >-` and the like: the next, deeper lines are text.
+fn opens_block_scalar(line: &str) -> bool {
+    let t = line.split(" #").next().unwrap_or("").trim_end();
+    let ind = t.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    (ind.ends_with(": |")
+        || ind.ends_with(": >")
+        || ind.ends_with("- |")
+        || ind.ends_with("- >")
+        || ind == "|"
+        || ind == ">")
+        && t.len() - ind.len() <= 2
+}
+
+/// Removes a trailing " at line N, column M" (we print the position ourselves).
+fn strip_position(raw: &str) -> &str {
+    if let Some(i) = raw.rfind(" at line ") {
+        let tail = &raw[i + " at line ".len()..];
+        let ok = tail.split_once(", column ").is_some_and(|(l, c)| {
+            l.bytes().all(|b| b.is_ascii_digit()) && c.bytes().all(|b| b.is_ascii_digit())
+        });
+        if ok {
+            return &raw[..i];
+        }
+    }
+    raw
+}
+
 /// Turns a YAML/serde message into ours, with a suggestion where we can make one.
 fn yaml_error(raw: &str) -> Diagnostic {
-    let msg = match raw.rfind(" at line ") {
-        Some(i) => &raw[..i],
-        None => raw,
-    };
+    let msg = strip_position(raw);
     if let Some(rest) = msg.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected one of ")
     {
@@ -154,6 +203,10 @@ fn yaml_error(raw: &str) -> Diagnostic {
             .unwrap_or("");
         return Diagnostic::error(format!("duplicate key `{key}`"))
             .help("each key may appear once in a mapping: remove or rename one of them");
+    }
+    if msg.contains("tabs disallowed") {
+        return Diagnostic::error("a tab is used for indentation")
+            .help("YAML indents with spaces only: replace the tab with spaces");
     }
     if msg.contains("budget") || msg.contains("depth") || msg.contains("alias") {
         return Diagnostic::error(format!(

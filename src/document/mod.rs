@@ -72,7 +72,7 @@ pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
     } else {
         base
     };
-    match resolve::resolve(survey, &source.path, &base, opts) {
+    match resolve::resolve(survey, &source.path, &base, &source.text, opts) {
         Ok((deck, d)) => {
             diags.extend(d);
             Loaded {

@@ -36,10 +36,34 @@ struct Ctx<'a> {
     lang_ja: bool,
 }
 
+/// Where a mapping key is written: the nearest line at or above `value` that
+/// starts with the key (quoted or not) and a colon. serde gives us the
+/// value's position only.
+fn key_pos(text: &str, key: &str, value: Pos) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    let upto = (value.line as usize).min(lines.len());
+    for n in (0..upto).rev() {
+        let line = lines[n];
+        let body = line.trim_start();
+        let col = line.len() - body.len();
+        for form in [
+            format!("{key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ] {
+            if body.starts_with(&form) {
+                return Pos::new(n as u64 + 1, line[..col].chars().count() as u64 + 1);
+            }
+        }
+    }
+    value
+}
+
 pub fn resolve(
     survey: Survey,
     path: &Path,
     base_dir: &Path,
+    source_text: &str,
     opts: &LoadOptions,
 ) -> Result<(Deck, Diagnostics), Diagnostics> {
     let mut cx = Ctx {
@@ -202,7 +226,7 @@ pub fn resolve(
         if !cx.used.contains(id) {
             cx.diags.push(
                 Diagnostic::warning(format!("paper `{id}` is defined but no section shows it"))
-                    .at(path, Pos::from(paper.referenced))
+                    .at(path, key_pos(source_text, id, Pos::from(paper.referenced)))
                     .help("add it to a ranking's `papers`, or remove it"),
             );
         }
@@ -393,6 +417,20 @@ impl<'a> Ctx<'a> {
                 format!("figure `{rel}` is not a PNG or JPEG file"),
                 pos,
                 "convert it to PNG (diagrams) or JPEG (photos)",
+            );
+            return None;
+        }
+        // The content, not the name, decides: a header check here, the full decode in layout.
+        let mut head = [0u8; 8];
+        let read =
+            std::fs::File::open(&path).and_then(|mut f| std::io::Read::read(&mut f, &mut head));
+        let png = head.starts_with(b"\x89PNG\r\n\x1a\n");
+        let jpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
+        if read.is_err() || !(png || jpeg) {
+            self.err(
+                format!("figure `{rel}` is not a PNG or JPEG file (unrecognised content)"),
+                pos,
+                "use a valid PNG or JPEG file",
             );
             return None;
         }

@@ -319,7 +319,8 @@ impl Cx<'_> {
             p.marker = Some((e.mark.clone(), false));
             p.marker_color = t.accent;
             p.space_before = if i == 0 { 0.0 } else { 0.45 };
-            p.keep_with_next = true;
+            // The entry stays with its "(原文: …)" line when it has one.
+            p.keep_with_next = e.title_ja.is_some() || e.repeat_of.is_some();
             out.push(p);
             let mut q = Para::plain("", size * 0.78, t.muted);
             q.spans.clear();
@@ -974,95 +975,69 @@ impl Cx<'_> {
 /// leaves `tail` for the callout box. Splits a paragraph taller than a page
 /// between lines, and keeps a paragraph marked keep-with-next off a page's foot.
 fn pack(laid: Vec<LaidPara>, cap: f32, tail: f32) -> Vec<Vec<LaidPara>> {
-    let mut pages: Vec<Vec<LaidPara>> = vec![Vec::new()];
-    let mut used = 0.0f32;
+    let height = |ps: &[LaidPara]| ps.iter().map(|l| l.height).sum::<f32>();
+    let mut pages: Vec<Vec<LaidPara>> = Vec::new();
+    let mut cur: Vec<LaidPara> = Vec::new();
     let mut queue: std::collections::VecDeque<LaidPara> = laid.into();
     while let Some(lp) = queue.pop_front() {
-        let fits = used + lp.height <= cap + 0.01;
-        if fits {
-            used += lp.height;
-            pages.last_mut().map(|p| p.push(lp));
+        let used = height(&cur);
+        if used + lp.height <= cap + 0.01 {
+            cur.push(lp);
             continue;
         }
-        let room = cap - used - lp.para.space_before;
-        let k = (room / lp.para.line_height).floor().max(0.0) as usize;
+        // Lines that still fit, when the paragraph could not fit on any page whole.
+        let fit_lines = |room: f32| {
+            ((room - lp.para.space_before) / lp.para.line_height)
+                .floor()
+                .max(0.0) as usize
+        };
+        let k = fit_lines(cap - used);
         if lp.height > cap && k >= 1 && k < lp.para.lines.len() {
             let (a, b) = split_lines(&lp, k);
-            pages.last_mut().map(|p| p.push(a));
-            pages.push(Vec::new());
-            used = 0.0;
+            cur.push(a);
+            pages.push(std::mem::take(&mut cur));
             queue.push_front(b);
             continue;
         }
-        // Start a new page, taking along a trailing keep-with-next run.
+        if cur.is_empty() {
+            // Taller than a page and not splittable further: it gets a page of its own.
+            let k = fit_lines(cap).max(1);
+            if k < lp.para.lines.len() {
+                let (a, b) = split_lines(&lp, k);
+                pages.push(vec![a]);
+                queue.push_front(b);
+            } else {
+                pages.push(vec![lp]);
+            }
+            continue;
+        }
+        // A new page; a trailing keep-with-next run moves along with it.
         let mut carry = Vec::new();
-        if let Some(cur) = pages.last_mut() {
-            while cur.len() > 1 && cur.last().is_some_and(|l| l.keep_with_next) {
-                if let Some(l) = cur.pop() {
-                    carry.insert(0, l);
-                }
+        while cur.len() > 1 && cur.last().is_some_and(|l| l.keep_with_next) {
+            if let Some(l) = cur.pop() {
+                carry.insert(0, l);
             }
         }
-        if pages.last().is_some_and(|p| !p.is_empty()) {
-            pages.push(Vec::new());
-        }
-        used = carry.iter().map(|l| l.height).sum();
-        if let Some(cur) = pages.last_mut() {
-            cur.extend(carry);
-        }
+        pages.push(std::mem::replace(&mut cur, carry));
         queue.push_front(lp);
-        if used + queue.front().map_or(0.0, |l| l.height) > cap
-            && pages.last().is_some_and(Vec::is_empty)
-        {
-            // A paragraph taller than a whole page and unsplittable at this size.
-            if let Some(l) = queue.pop_front() {
-                let k = ((cap - l.para.space_before) / l.para.line_height)
-                    .floor()
-                    .max(1.0) as usize;
-                if k < l.para.lines.len() {
-                    let (a, b) = split_lines(&l, k);
-                    pages.last_mut().map(|p| p.push(a));
-                    pages.push(Vec::new());
-                    used = 0.0;
-                    queue.push_front(b);
-                } else {
-                    used += l.height;
-                    pages.last_mut().map(|p| p.push(l));
-                }
+    }
+    // The callout box needs room on the last page: move paragraphs on if not.
+    if tail > 0.0 && height(&cur) + tail > cap + 0.01 {
+        let mut moved = Vec::new();
+        while cur.len() > 1 && height(&cur) + tail > cap {
+            if let Some(l) = cur.pop() {
+                moved.insert(0, l);
             }
         }
-    }
-    // The callout box needs room on the last page.
-    if tail > 0.0 {
-        let last_h: f32 = pages
-            .last()
-            .map_or(0.0, |p| p.iter().map(|l| l.height).sum());
-        if last_h + tail > cap + 0.01 {
-            let mut moved = Vec::new();
-            if let Some(last) = pages.last_mut() {
-                let mut h = last_h;
-                while h + tail > cap && last.len() > 1 {
-                    if let Some(l) = last.pop() {
-                        h -= l.height;
-                        moved.insert(0, l);
-                    }
-                }
-                while last.len() > 1 && last.last().is_some_and(|l| l.keep_with_next) {
-                    if let Some(l) = last.pop() {
-                        moved.insert(0, l);
-                    }
-                }
-            }
-            let still: f32 = pages
-                .last()
-                .map_or(0.0, |p| p.iter().map(|l| l.height).sum());
-            if !moved.is_empty() || still + tail > cap + 0.01 {
-                pages.push(moved);
+        while cur.len() > 1 && cur.last().is_some_and(|l| l.keep_with_next) {
+            if let Some(l) = cur.pop() {
+                moved.insert(0, l);
             }
         }
+        pages.push(std::mem::replace(&mut cur, moved));
     }
-    if pages.len() > 1 && pages.last().is_some_and(Vec::is_empty) && tail == 0.0 {
-        pages.pop();
+    if !cur.is_empty() || pages.is_empty() || tail > 0.0 {
+        pages.push(cur);
     }
     pages
 }

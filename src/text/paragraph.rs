@@ -311,7 +311,7 @@ fn avoid_widow(
     }
     let (ps, pe) = lines[n - 2];
     // The last opportunity inside the previous line, leaving it non-trivial.
-    let Some(&cut) = bounds.iter().filter(|&&b| b > ps && b < pe).last() else {
+    let Some(&cut) = bounds.iter().rfind(|&&b| b > ps && b < pe) else {
         return;
     };
     if text[ps..cut].trim().chars().count() < 2 {
