@@ -9,30 +9,58 @@ use surveydeck::pages::{Document, Item, Link};
 use surveydeck::{HandoutOptions, Order, PaperSize};
 
 fn sample() -> Document {
-    let loaded = document::load(Path::new("samples/2020-10-ai-update.yaml"), &LoadOptions::default());
-    surveydeck::lay_out(&loaded.deck.expect("loads")).expect("lays out").0
+    let loaded = document::load(
+        Path::new("samples/2020-10-ai-update.yaml"),
+        &LoadOptions::default(),
+    );
+    surveydeck::lay_out(&loaded.deck.expect("loads"))
+        .expect("lays out")
+        .0
 }
 
 #[test]
 fn handout_pages_count_and_size() {
     let doc = sample();
     for &n in PER_PAGE {
-        let opts = HandoutOptions { per_page: n, paper: PaperSize::A4, order: Order::Across };
+        let opts = HandoutOptions {
+            per_page: n,
+            paper: PaperSize::A4,
+            order: Order::Across,
+        };
         let h = surveydeck::handout(&doc, &opts);
         assert_eq!(h.pages.len(), doc.pages.len().div_ceil(n), "{n}-up");
         let (a, b) = (h.width.min(h.height), h.width.max(h.height));
-        assert!((a - 595.28).abs() < 0.1 && (b - 841.89).abs() < 0.1, "{n}-up is not A4: {} × {}", h.width, h.height);
+        assert!(
+            (a - 595.28).abs() < 0.1 && (b - 841.89).abs() < 0.1,
+            "{n}-up is not A4: {} × {}",
+            h.width,
+            h.height
+        );
         let pdf = surveydeck::pdf::write_pdf(&h, &Default::default()).expect("handout PDF");
-        assert_eq!(Pdf::load_mem(&pdf).expect("parses").get_pages().len(), h.pages.len());
+        assert_eq!(
+            Pdf::load_mem(&pdf).expect("parses").get_pages().len(),
+            h.pages.len()
+        );
     }
-    let letter = surveydeck::handout(&doc, &HandoutOptions { per_page: 6, paper: PaperSize::Letter, order: Order::Across });
+    let letter = surveydeck::handout(
+        &doc,
+        &HandoutOptions {
+            per_page: 6,
+            paper: PaperSize::Letter,
+            order: Order::Across,
+        },
+    );
     assert!((letter.width - 612.0).abs() < 0.1 && (letter.height - 792.0).abs() < 0.1);
 }
 
 #[test]
 fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
     let doc = sample();
-    let opts = HandoutOptions { per_page: 4, paper: PaperSize::A4, order: Order::Down };
+    let opts = HandoutOptions {
+        per_page: 4,
+        paper: PaperSize::A4,
+        order: Order::Down,
+    };
     let h = surveydeck::handout(&doc, &opts);
     let (_, _, rects) = slots(&opts, doc.width, doc.height);
     // Sheet 1 holds slides 1–4 (the ranking is slide 4): every run lies in its slot.
@@ -40,30 +68,68 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
     let mut internal = Vec::new();
     for item in &sheet.items {
         let Item::Text(t) = item else { continue };
-        for r in t.paragraphs.iter().flat_map(|p| p.lines.iter()).flat_map(|l| l.runs.iter()) {
+        for r in t
+            .paragraphs
+            .iter()
+            .flat_map(|p| p.lines.iter())
+            .flat_map(|l| l.runs.iter())
+        {
             if let Some(Link::Page(p)) = &r.link {
                 let slot = rects[3];
-                assert!(slot.contains(&r.rect()), "link run {:?} outside the ranking's slot", r.text);
+                assert!(
+                    slot.contains(&r.rect()),
+                    "link run {:?} outside the ranking's slot",
+                    r.text
+                );
                 internal.push(*p);
             }
         }
     }
     assert!(!internal.is_empty(), "the ranking's links were lost");
     // Links point at the sheet that holds the paper's slide.
-    let first_paper = doc.pages.iter().position(|p| p.title.starts_with("① ")).expect("paper page");
+    let first_paper = doc
+        .pages
+        .iter()
+        .position(|p| p.title.starts_with("① "))
+        .expect("paper page");
     assert!(internal.contains(&(first_paper / 4)), "{internal:?}");
 
     // And in the PDF, each link annotation sits inside a slot.
-    let pdf = Pdf::load_mem(&surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf")).expect("parses");
+    let pdf = Pdf::load_mem(&surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf"))
+        .expect("parses");
     let page_id = pdf.get_pages()[&1];
-    let page = pdf.get_object(page_id).and_then(Object::as_dict).expect("page");
-    let annots = page.get(b"Annots").and_then(Object::as_array).expect("annotations on sheet 1");
+    let page = pdf
+        .get_object(page_id)
+        .and_then(Object::as_dict)
+        .expect("page");
+    let annots = page
+        .get(b"Annots")
+        .and_then(Object::as_array)
+        .expect("annotations on sheet 1");
     for a in annots {
-        let a = pdf.dereference(a).expect("annot").1.as_dict().expect("dict");
-        let r: Vec<f32> = a.get(b"Rect").and_then(Object::as_array).expect("rect").iter().map(|v| v.as_float().unwrap_or(0.0)).collect();
+        let a = pdf
+            .dereference(a)
+            .expect("annot")
+            .1
+            .as_dict()
+            .expect("dict");
+        let r: Vec<f32> = a
+            .get(b"Rect")
+            .and_then(Object::as_array)
+            .expect("rect")
+            .iter()
+            .map(|v| v.as_float().unwrap_or(0.0))
+            .collect();
         // PDF space is y-up: convert back to our top-left origin.
-        let (x0, y0, x1, y1) = (r[0].min(r[2]), h.height - r[1].max(r[3]), r[0].max(r[2]), h.height - r[1].min(r[3]));
-        let inside = rects.iter().any(|s| x0 >= s.x - 0.5 && x1 <= s.right() + 0.5 && y0 >= s.y - 1.0 && y1 <= s.bottom() + 1.0);
+        let (x0, y0, x1, y1) = (
+            r[0].min(r[2]),
+            h.height - r[1].max(r[3]),
+            r[0].max(r[2]),
+            h.height - r[1].min(r[3]),
+        );
+        let inside = rects.iter().any(|s| {
+            x0 >= s.x - 0.5 && x1 <= s.right() + 0.5 && y0 >= s.y - 1.0 && y1 <= s.bottom() + 1.0
+        });
         assert!(inside, "annotation {r:?} is outside every slot");
     }
 }
@@ -73,11 +139,26 @@ fn notes_pages_carry_the_notes() {
     let doc = sample();
     let notes = surveydeck::notes_pages(&doc, PaperSize::A4);
     assert_eq!(notes.pages.len(), doc.pages.len());
-    let (i, src) = doc.pages.iter().enumerate().find(|(_, p)| p.notes.is_some()).expect("the sample has notes");
+    let (i, src) = doc
+        .pages
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.notes.is_some())
+        .expect("the sample has notes");
     let text = notes.pages[i].text();
-    let first = src.notes.as_deref().unwrap_or_default().lines().next().unwrap_or_default();
+    let first = src
+        .notes
+        .as_deref()
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default();
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    assert!(squash(&text).contains(&squash(first)), "notes missing on notes page {}", i + 1);
+    assert!(
+        squash(&text).contains(&squash(first)),
+        "notes missing on notes page {}",
+        i + 1
+    );
 }
 
 #[test]
@@ -85,7 +166,11 @@ fn transcript_is_the_pages_text() {
     let doc = sample();
     let t = surveydeck::transcript(&doc);
     for (i, page) in doc.pages.iter().enumerate() {
-        assert!(t.contains(&format!("Slide {}\n\n{}", i + 1, page.text())), "slide {} differs", i + 1);
+        assert!(
+            t.contains(&format!("Slide {}\n\n{}", i + 1, page.text())),
+            "slide {} differs",
+            i + 1
+        );
     }
     let md = surveydeck::outline_markdown(&doc);
     assert!(md.starts_with("# AI 最新技術 Update 会 10月"));
@@ -95,7 +180,18 @@ fn transcript_is_the_pages_text() {
 #[test]
 fn six_up_handout_is_small() {
     let doc = sample();
-    let h = surveydeck::handout(&doc, &HandoutOptions { per_page: 6, paper: PaperSize::A4, order: Order::Across });
+    let h = surveydeck::handout(
+        &doc,
+        &HandoutOptions {
+            per_page: 6,
+            paper: PaperSize::A4,
+            order: Order::Across,
+        },
+    );
     let bytes = surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf");
-    assert!(bytes.len() < 2 * 1024 * 1024, "6-up handout is {} bytes", bytes.len());
+    assert!(
+        bytes.len() < 2 * 1024 * 1024,
+        "6-up handout is {} bytes",
+        bytes.len()
+    );
 }
