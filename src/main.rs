@@ -75,6 +75,9 @@ struct BuildArgs {
     /// images are downsampled first when that helps.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_size: Option<u64>,
+    /// Do not embed font subsets in the PPTX (smaller; PowerPoint then needs BIZ UDPGothic installed).
+    #[arg(long)]
+    no_embed_fonts: bool,
     /// Write untagged PDFs (no structure tree for screen readers; slightly smaller).
     #[arg(long)]
     no_tags: bool,
@@ -342,11 +345,14 @@ fn render(
                 }
             },
             Format::Pptx => {
-                eprint!(
-                    "{}",
-                    Diagnostic::warning("the PPTX writer has not landed yet: no .pptx written")
-                        .render(None)
-                );
+                let opts = surveydeck::pptx::PptxOptions { embed_fonts: !args.no_embed_fonts };
+                match surveydeck::pptx::write_pptx(doc, &opts) {
+                    Ok(bytes) => outputs.push((dir.join(format!("{stem}.pptx")), bytes)),
+                    Err(e) => {
+                        eprintln!("error: PPTX: {e}");
+                        return Err(1);
+                    }
+                }
             }
         }
     }
