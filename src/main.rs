@@ -32,7 +32,13 @@ enum Command {
         deny_warnings: bool,
     },
     /// Print the JSON Schema of the survey format (for editor completion and checks).
-    Schema,
+    Schema {
+        /// Print the schema of theme files instead.
+        #[arg(long)]
+        theme: bool,
+    },
+    /// List the built-in themes.
+    Themes,
     /// Write a commented starter survey.
     New {
         /// Where to write it (default: survey.yaml).
@@ -51,6 +57,9 @@ struct BuildArgs {
     /// Output folder (default: the survey's folder). Outputs are named after the survey file.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Theme: a built-in one (see `surveydeck themes`) or a theme file; overrides the survey's `deck.theme`.
+    #[arg(long, value_name = "NAME|FILE")]
+    theme: Option<String>,
     /// Which outputs to write.
     #[arg(long, value_delimiter = ',', default_value = "pdf,pptx")]
     format: Vec<Format>,
@@ -145,8 +154,18 @@ fn main() -> ExitCode {
             survey,
             deny_warnings,
         } => check(&survey, deny_warnings),
-        Command::Schema => {
-            println!("{}", document::json_schema());
+        Command::Schema { theme } => {
+            if theme {
+                println!("{}", surveydeck::theme::json_schema());
+            } else {
+                println!("{}", document::json_schema());
+            }
+            0
+        }
+        Command::Themes => {
+            for (name, description) in surveydeck::themes() {
+                println!("{name:<10} {description}");
+            }
             0
         }
         Command::New { file, force } => new(&file, force),
@@ -202,7 +221,15 @@ fn build(args: &BuildArgs) -> u8 {
         return 1;
     };
     let mut diags = loaded.diags.clone();
-    let (mut doc, layout_diags) = match surveydeck::lay_out(deck) {
+    let theme = match surveydeck::theme_for(deck, args.theme.as_deref()) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            report(&diags, loaded.source.as_ref(), args.quiet);
+            return 1;
+        }
+    };
+    let (mut doc, layout_diags) = match surveydeck::lay_out_with(deck, &theme) {
         Ok(r) => r,
         Err(d) => {
             diags.extend(d);
@@ -240,7 +267,7 @@ fn build(args: &BuildArgs) -> u8 {
     if args.compress_images {
         surveydeck::compress::compress_images(&mut doc, args.image_dpi);
     }
-    let mut outputs = match render(args, &doc, &dir, &stem) {
+    let mut outputs = match render(args, &doc, &theme, &dir, &stem) {
         Ok(o) => o,
         Err(code) => return code,
     };
@@ -257,7 +284,7 @@ fn build(args: &BuildArgs) -> u8 {
                     "note: {n} images downsampled to {} dpi to meet --max-size",
                     args.image_dpi
                 );
-                outputs = match render(args, &doc, &dir, &stem) {
+                outputs = match render(args, &doc, &theme, &dir, &stem) {
                     Ok(o) => o,
                     Err(code) => return code,
                 };
@@ -318,6 +345,7 @@ fn build(args: &BuildArgs) -> u8 {
 fn render(
     args: &BuildArgs,
     doc: &surveydeck::pages::Document,
+    theme: &surveydeck::theme::Theme,
     dir: &Path,
     stem: &str,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, u8> {
@@ -345,7 +373,9 @@ fn render(
                 }
             },
             Format::Pptx => {
-                let opts = surveydeck::pptx::PptxOptions { embed_fonts: !args.no_embed_fonts };
+                let opts = surveydeck::pptx::PptxOptions {
+                    embed_fonts: !args.no_embed_fonts,
+                };
                 match surveydeck::pptx::write_pptx(doc, &opts) {
                     Ok(bytes) => outputs.push((dir.join(format!("{stem}.pptx")), bytes)),
                     Err(e) => {
@@ -372,6 +402,7 @@ fn render(
                 paper,
                 order,
             },
+            theme,
         );
         match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
@@ -382,7 +413,7 @@ fn render(
         }
     }
     if args.notes_pages {
-        let sheets = surveydeck::notes_pages(doc, paper);
+        let sheets = surveydeck::notes_pages(doc, paper, theme);
         match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
             Ok(bytes) => outputs.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
             Err(e) => {

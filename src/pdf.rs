@@ -559,7 +559,14 @@ impl Painter<'_> {
         kind: ArtifactType,
         f: impl FnOnce(&mut Self, &mut Surface) -> Result<(), String>,
     ) -> Result<(), String> {
-        let id = self.tag(s, ContentTag::Artifact(Artifact::new(kind, None)));
+        // krilla wants a bounding box on background artifacts: the page.
+        let bbox = match kind {
+            ArtifactType::Background => {
+                krilla::geom::Rect::from_xywh(0.0, 0.0, self.doc.width, self.doc.height)
+            }
+            _ => None,
+        };
+        let id = self.tag(s, ContentTag::Artifact(Artifact::new(kind, bbox)));
         f(self, s)?;
         self.end(s, id);
         Ok(())

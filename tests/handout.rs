@@ -6,6 +6,7 @@ use lopdf::{Document as Pdf, Object};
 use surveydeck::document::{self, LoadOptions};
 use surveydeck::layout::impose::{PER_PAGE, slots};
 use surveydeck::pages::{Document, Item, Link};
+use surveydeck::theme::Theme;
 use surveydeck::{HandoutOptions, Order, PaperSize};
 
 fn sample() -> Document {
@@ -27,7 +28,7 @@ fn handout_pages_count_and_size() {
             paper: PaperSize::A4,
             order: Order::Across,
         };
-        let h = surveydeck::handout(&doc, &opts);
+        let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
         assert_eq!(h.pages.len(), doc.pages.len().div_ceil(n), "{n}-up");
         let (a, b) = (h.width.min(h.height), h.width.max(h.height));
         assert!(
@@ -49,6 +50,7 @@ fn handout_pages_count_and_size() {
             paper: PaperSize::Letter,
             order: Order::Across,
         },
+        &Theme::default_theme(),
     );
     assert!((letter.width - 612.0).abs() < 0.1 && (letter.height - 792.0).abs() < 0.1);
 }
@@ -61,7 +63,7 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
         paper: PaperSize::A4,
         order: Order::Down,
     };
-    let h = surveydeck::handout(&doc, &opts);
+    let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
     let (_, _, rects) = slots(&opts, doc.width, doc.height);
     // Sheet 1 holds slides 1–4 (the ranking is slide 4): every run lies in its slot.
     let sheet = &h.pages[0];
@@ -137,7 +139,7 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
 #[test]
 fn notes_pages_carry_the_notes() {
     let doc = sample();
-    let notes = surveydeck::notes_pages(&doc, PaperSize::A4);
+    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme());
     assert_eq!(notes.pages.len(), doc.pages.len());
     let (i, src) = doc
         .pages
@@ -187,6 +189,7 @@ fn six_up_handout_is_small() {
             paper: PaperSize::A4,
             order: Order::Across,
         },
+        &Theme::default_theme(),
     );
     let bytes = surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf");
     assert!(

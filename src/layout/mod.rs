@@ -44,6 +44,7 @@ pub fn layout(
         h,
         diags: Diagnostics::default(),
         images: images::Images::default(),
+        logo_reported: false,
     };
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
     for slide in &deck.slides {
@@ -78,7 +79,6 @@ pub fn layout(
         n += p.len();
     }
     let mut pages_out: Vec<Page> = all.into_iter().flatten().collect();
-    let total = pages_out.len();
     for (i, page) in pages_out.iter_mut().enumerate() {
         for item in &mut page.items {
             if let pages::Item::Text(t) = item {
@@ -92,8 +92,11 @@ pub fn layout(
             }
         }
         if page.kind != PageKind::Title {
-            cx.footer(page, i + 1, total);
+            cx.footer(page, i + 1);
         }
+    }
+    if cx.diags.has_errors() {
+        return Err(cx.diags);
     }
     let outline = outline(&deck.slides, &first_page);
     let meta = meta(deck);
@@ -169,6 +172,8 @@ struct Cx<'a> {
     h: f32,
     diags: Diagnostics,
     images: images::Images,
+    /// A broken theme logo is reported once, not on every slide.
+    logo_reported: bool,
 }
 
 /// The header of a content slide.
@@ -202,7 +207,7 @@ impl Cx<'_> {
                 } else {
                     PageKind::Credits
                 };
-                let flow = self.items(items, t.body_size);
+                let flow = self.items(items, t.body_size, t.text);
                 let header = Header {
                     label: None,
                     heading: heading.clone(),
@@ -256,8 +261,8 @@ impl Cx<'_> {
                     p.space_before = 0.2;
                     flow.push(p);
                 }
-                flow.extend(self.items(items, t.body_size));
-                let callout = self.items(callout, t.callout_size);
+                flow.extend(self.items(items, t.body_size, t.text));
+                let callout = self.items(callout, t.callout_size, t.callout_text);
                 let header = Header {
                     label: None,
                     heading: heading.clone(),
@@ -283,13 +288,17 @@ impl Cx<'_> {
         pages
     }
 
-    fn items(&self, items: &[Item], size: f32) -> Vec<Para> {
+    /// Bullet items as paragraphs; body text takes the theme's weight.
+    fn items(&self, items: &[Item], size: f32, color: pages::Color) -> Vec<Para> {
         let t = self.theme;
         let mut out: Vec<Para> = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
             let sub = it.level > 0;
             let psize = if sub { size * 0.9 } else { size };
-            let mut p = Para::from_rich(&it.text, psize, t.text, t.link);
+            let mut p = Para::from_rich(&it.text, psize, color, t.link);
+            if t.bold_body {
+                p = p.bold();
+            }
             p.level = Some(it.level);
             p.marker = Some(match &it.number {
                 Some(n) => (n.clone(), false),
@@ -367,7 +376,7 @@ impl Cx<'_> {
         if p.picked {
             badges.push(("気になった論文".to_owned(), true));
         }
-        let mut flow = self.items(&p.summary, t.body_size * 0.9);
+        let mut flow = self.items(&p.summary, t.body_size * 0.9, t.text);
         if let Some(url) = &p.url {
             let mut l = Para::plain(url, t.caption_size + 1.0, t.link).link(Link::Url(url.clone()));
             l.space_before = 0.6;
@@ -375,9 +384,9 @@ impl Cx<'_> {
         }
         let mut callout = Vec::new();
         if let Some(org) = &p.org {
-            callout.push(Para::plain(org, t.callout_size, t.heading).bold());
+            callout.push(Para::plain(org, t.callout_size, t.callout_text).bold());
         }
-        let mut comm = self.items(&p.commentary, t.callout_size);
+        let mut comm = self.items(&p.commentary, t.callout_size, t.callout_text);
         if let (Some(first), false) = (comm.first_mut(), callout.is_empty()) {
             first.space_before = 0.3;
         }
@@ -544,8 +553,15 @@ impl Cx<'_> {
         } else {
             Some(region)
         };
+        // The theme may put the commentary beside the summary (when no figure takes that place).
+        let beside = t.commentary == crate::theme::Commentary::Beside
+            && has_text
+            && fig_col.is_none()
+            && !body.callout.is_empty();
         let text_w = if fig_col.is_some() && has_text {
             region.w * 0.58
+        } else if beside {
+            region.w * BESIDE_TEXT
         } else {
             region.w
         };
@@ -558,7 +574,7 @@ impl Cx<'_> {
             .collect();
         let mut chosen = None;
         for &s in &scales {
-            let plan = self.plan(&body, s, region, text_w);
+            let plan = self.plan(&body, s, region, text_w, beside);
             if plan.pages.len() == 1 {
                 chosen = Some((s, plan));
                 break;
@@ -569,19 +585,26 @@ impl Cx<'_> {
             None => {
                 // Fewest pages at the smallest size, then the largest size that still needs no more.
                 let smallest = *scales.last().unwrap_or(&1.0);
-                let n = self.plan(&body, smallest, region, text_w).pages.len();
+                let n = self
+                    .plan(&body, smallest, region, text_w, beside)
+                    .pages
+                    .len();
                 let mut best = None;
                 for &s in &scales {
-                    let plan = self.plan(&body, s, region, text_w);
+                    let plan = self.plan(&body, s, region, text_w, beside);
                     if plan.pages.len() <= n {
                         best = Some((s, plan));
                         break;
                     }
                 }
-                best.unwrap_or_else(|| (smallest, self.plan(&body, smallest, region, text_w)))
+                best.unwrap_or_else(|| {
+                    (smallest, self.plan(&body, smallest, region, text_w, beside))
+                })
             }
         };
         let n = plan.pages.len();
+        // A box too tall for the column went below the text after all (see `plan`).
+        let beside = beside && plan.callout_h <= region.h;
         if scale < 1.0 {
             self.diags.push(
                 Diagnostic::note(format!(
@@ -639,6 +662,7 @@ impl Cx<'_> {
                     plan.callout.clone(),
                     plan.callout_h,
                     page_region,
+                    beside,
                     &mut items,
                 );
             }
@@ -663,10 +687,22 @@ struct Plan {
 }
 
 const CALLOUT_PAD: f32 = 10.0;
+/// With the commentary beside the summary: the text's share of the width,
+/// and where the box starts.
+const BESIDE_TEXT: f32 = 0.6;
+const BESIDE_BOX: f32 = 0.63;
 const CALLOUT_GAP: f32 = 12.0;
 
 impl Cx<'_> {
-    fn plan(&mut self, body: &Body, scale: f32, region: Rect, text_w: f32) -> Plan {
+    fn plan(&mut self, body: &Body, scale: f32, region: Rect, text_w: f32, beside: bool) -> Plan {
+        let (cx, cw) = if beside {
+            (
+                region.x + region.w * BESIDE_BOX,
+                region.w * (1.0 - BESIDE_BOX),
+            )
+        } else {
+            (region.x, region.w)
+        };
         let laid: Vec<LaidPara> = body
             .flow
             .iter()
@@ -676,12 +712,8 @@ impl Cx<'_> {
             .callout
             .iter()
             .map(|p| {
-                self.ts.lay(
-                    p,
-                    scale,
-                    region.x + CALLOUT_PAD,
-                    region.w - 2.0 * CALLOUT_PAD,
-                )
+                self.ts
+                    .lay(p, scale, cx + CALLOUT_PAD, cw - 2.0 * CALLOUT_PAD)
             })
             .collect();
         let callout_h = if callout.is_empty() {
@@ -689,7 +721,12 @@ impl Cx<'_> {
         } else {
             callout.iter().map(|p| p.height).sum::<f32>() + 2.0 * CALLOUT_PAD + CALLOUT_GAP
         };
-        let pages = pack(laid, region.h, callout_h);
+        // A box beside the text takes no height from the text's pages, but must fit the region.
+        let pages = if beside && callout_h <= region.h {
+            pack(laid, region.h, 0.0)
+        } else {
+            pack(laid, region.h, callout_h)
+        };
         Plan {
             pages,
             callout,
@@ -702,15 +739,25 @@ impl Cx<'_> {
         paras: Vec<LaidPara>,
         h: f32,
         region: Rect,
+        beside: bool,
         items: &mut Vec<pages::Item>,
     ) {
         let t = self.theme;
-        let rect = Rect::new(
-            region.x,
-            region.bottom() - h + CALLOUT_GAP,
-            region.w,
-            h - CALLOUT_GAP,
-        );
+        let rect = if beside {
+            Rect::new(
+                region.x + region.w * BESIDE_BOX,
+                region.y,
+                region.w * (1.0 - BESIDE_BOX),
+                h - CALLOUT_GAP,
+            )
+        } else {
+            Rect::new(
+                region.x,
+                region.bottom() - h + CALLOUT_GAP,
+                region.w,
+                h - CALLOUT_GAP,
+            )
+        };
         items.push(pages::Item::Shape(Shape {
             role: ShapeRole::Callout,
             rect,
@@ -935,33 +982,80 @@ impl Cx<'_> {
         }
     }
 
-    fn footer(&mut self, page: &mut Page, number: usize, total: usize) {
+    /// Footer furniture as the theme asks: logo, footer text, date, slide number.
+    fn footer(&mut self, page: &mut Page, number: usize) {
         let t = self.theme;
         let size = t.footer_size;
         let baseline = self.h - 16.0;
-        let _ = total;
-        let num = number.to_string();
-        let mut run = self
-            .ts
-            .shape_one(&num, size, false, t.muted, None, 0.0, baseline);
-        run.x = self.w - t.margin - run.width;
-        let rect = Rect::new(
-            self.w - t.margin - 60.0,
-            baseline - size * 1.2,
-            60.0,
-            size * 1.6,
-        );
-        page.items.push(text_block(
-            Role::SlideNumber,
-            rect,
-            vec![single_line_para_aligned(run, size, Align::Right)],
-        ));
-        if let Some(f) = &self.deck.meta.footer {
+        if t.slide_number {
+            let mut run = self.ts.shape_one(
+                &number.to_string(),
+                size,
+                false,
+                t.muted,
+                None,
+                0.0,
+                baseline,
+            );
+            run.x = self.w - t.margin - run.width;
+            let rect = Rect::new(
+                self.w - t.margin - 60.0,
+                baseline - size * 1.2,
+                60.0,
+                size * 1.6,
+            );
+            page.items.push(text_block(
+                Role::SlideNumber,
+                rect,
+                vec![single_line_para_aligned(run, size, Align::Right)],
+            ));
+        }
+        let mut x = t.margin;
+        if let Some(logo) = &t.logo {
+            match self.images.load(logo) {
+                Ok(i) => {
+                    let d = &self.images.list[i];
+                    let h = size * 1.8;
+                    let w = h * d.width_px as f32 / d.height_px.max(1) as f32;
+                    page.items.push(pages::Item::Image(ImageItem {
+                        image: i,
+                        rect: Rect::new(x, baseline - h + size * 0.3, w, h),
+                        alt: Some("logo".into()),
+                    }));
+                    x += w + 8.0;
+                }
+                Err(msg) => {
+                    if !self.logo_reported {
+                        self.logo_reported = true;
+                        self.diags.push(
+                            Diagnostic::error(msg)
+                                .in_file(logo)
+                                .help("fix or remove the theme's footer logo"),
+                        );
+                    }
+                }
+            }
+        }
+        let mut text = String::new();
+        if t.footer_text
+            && let Some(f) = &self.deck.meta.footer
+        {
+            text.push_str(f);
+        }
+        if t.footer_date
+            && let Some(d) = self.deck.meta.date
+        {
+            if !text.is_empty() {
+                text.push_str("  ");
+            }
+            text.push_str(&d.display());
+        }
+        if !text.is_empty() {
             let run = self
                 .ts
-                .shape_one(f, size, false, t.muted, None, t.margin, baseline);
-            let width = (self.w - 2.0 * t.margin - 70.0).max(run.width);
-            let rect = Rect::new(t.margin, baseline - size * 1.2, width, size * 1.6);
+                .shape_one(&text, size, false, t.muted, None, x, baseline);
+            let width = (self.w - x - t.margin - 70.0).max(run.width);
+            let rect = Rect::new(x, baseline - size * 1.2, width, size * 1.6);
             page.items.push(text_block(
                 Role::Footer,
                 rect,

@@ -137,8 +137,9 @@ impl Typesetter<'_> {
                 x + level_indent,
                 first_baseline,
             );
+            // Wide (full-width) marks like ■ need more than the usual one em.
             hang = if *bullet {
-                size * 1.0
+                (mrun.width + size * 0.4).max(size)
             } else {
                 (mrun.width + size * 0.45).max(size * 1.2)
             };

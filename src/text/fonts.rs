@@ -52,6 +52,84 @@ impl FontBook {
         })
     }
 
+    /// The bundled faces with a Latin family before them (a theme's font):
+    /// Latin text takes the theme's face, everything it lacks falls back to
+    /// BIZ UDPGothic. The font files are read once and kept for the process.
+    pub fn with_latin(
+        regular: &std::path::Path,
+        bold: Option<&std::path::Path>,
+    ) -> Result<&'static FontBook, String> {
+        type Books = std::sync::Mutex<
+            Vec<(
+                (std::path::PathBuf, Option<std::path::PathBuf>),
+                &'static FontBook,
+            )>,
+        >;
+        static BOOKS: OnceLock<Books> = OnceLock::new();
+        let key = (
+            regular.to_path_buf(),
+            bold.map(std::path::Path::to_path_buf),
+        );
+        let books = BOOKS.get_or_init(Default::default);
+        if let Ok(list) = books.lock()
+            && let Some((_, b)) = list.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(b);
+        }
+        let book = Self::read_with_latin(regular, bold)?;
+        if let Ok(mut list) = books.lock() {
+            list.push((key, book));
+        }
+        Ok(book)
+    }
+
+    fn read_with_latin(
+        regular: &std::path::Path,
+        bold: Option<&std::path::Path>,
+    ) -> Result<&'static FontBook, String> {
+        let read = |p: &std::path::Path| -> Result<&'static [u8], String> {
+            let bytes =
+                std::fs::read(p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
+            Ok(Box::leak(bytes.into_boxed_slice()))
+        };
+        let base = FontBook::bundled();
+        let mut book = FontBook {
+            faces: Vec::new(),
+            families: Vec::new(),
+        };
+        let r = read(regular)?;
+        let (family, ps) = names(r)
+            .ok_or_else(|| format!("{} is not a TrueType/OpenType font", regular.display()))?;
+        let ri = book
+            .add(r, &family, &ps, false)
+            .ok_or_else(|| format!("{} cannot be parsed", regular.display()))?;
+        let bi = match bold {
+            Some(b) => {
+                let data = read(b)?;
+                let (fam, ps) = names(data)
+                    .ok_or_else(|| format!("{} is not a TrueType/OpenType font", b.display()))?;
+                book.add(data, &fam, &ps, true)
+                    .ok_or_else(|| format!("{} cannot be parsed", b.display()))?
+            }
+            None => ri,
+        };
+        book.families.push(Family {
+            regular: ri,
+            bold: bi,
+        });
+        let offset = book.faces.len();
+        for f in &base.faces {
+            book.add(f.info.data, &f.info.family, &f.info.postscript, f.info.bold);
+        }
+        for fam in &base.families {
+            book.families.push(Family {
+                regular: fam.regular + offset,
+                bold: fam.bold + offset,
+            });
+        }
+        Ok(Box::leak(Box::new(book)))
+    }
+
     /// Adds a face from font bytes that live for the process.
     pub fn add(
         &mut self,
@@ -97,6 +175,22 @@ impl FontBook {
     pub fn infos(&self) -> Vec<FontInfo> {
         self.faces.iter().map(|f| f.info.clone()).collect()
     }
+}
+
+/// Family and PostScript names from a font's name table.
+fn names(data: &[u8]) -> Option<(String, String)> {
+    let face = rustybuzz::ttf_parser::Face::parse(data, 0).ok()?;
+    let get = |id: u16| {
+        face.names()
+            .into_iter()
+            .filter(|n| n.name_id == id)
+            .find_map(|n| n.to_string())
+    };
+    let family = get(rustybuzz::ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| get(rustybuzz::ttf_parser::name_id::FAMILY))?;
+    let ps = get(rustybuzz::ttf_parser::name_id::POST_SCRIPT_NAME)
+        .unwrap_or_else(|| family.replace(' ', ""));
+    Some((family, ps))
 }
 
 #[cfg(test)]
