@@ -63,6 +63,38 @@ pub struct Document {
     pub images: Vec<ImageData>,
     /// Font faces by id (`GlyphRun::font` indexes this).
     pub fonts: Vec<FontInfo>,
+    /// The theme's colours, for writers that carry a theme of their own
+    /// (the PPTX theme part and slide master).
+    #[serde(default)]
+    pub palette: Palette,
+}
+
+/// The theme's colours by purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Palette {
+    pub background: Color,
+    pub text: Color,
+    pub heading: Color,
+    pub muted: Color,
+    pub accent: Color,
+    pub link: Color,
+    pub callout_fill: Color,
+    pub badge_fill: Color,
+}
+
+impl Default for Palette {
+    fn default() -> Self {
+        Palette {
+            background: Color(0xFF, 0xFF, 0xFF),
+            text: Color(0, 0, 0),
+            heading: Color(0x1F, 0x3A, 0x5F),
+            muted: Color(0x59, 0x59, 0x59),
+            accent: Color(0x2E, 0x6F, 0xB5),
+            link: Color(0x1A, 0x5C, 0xB0),
+            callout_fill: Color(0xEE, 0xF4, 0xFB),
+            badge_fill: Color(0xC0, 0x39, 0x2B),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

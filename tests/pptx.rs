@@ -612,6 +612,7 @@ fn fixture() -> Document {
         outline: Vec::new(),
         images,
         fonts,
+        palette: Default::default(),
     }
 }
 

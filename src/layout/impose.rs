@@ -165,6 +165,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
         outline,
         images: doc.images.clone(),
         fonts: doc.fonts.clone(),
+        palette: doc.palette,
     }
 }
 
@@ -222,6 +223,7 @@ pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontB
         outline,
         images: doc.images.clone(),
         fonts: doc.fonts.clone(),
+        palette: doc.palette,
     }
 }
 

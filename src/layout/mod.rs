@@ -108,6 +108,16 @@ pub fn layout(
         outline,
         images: cx.images.list,
         fonts: book.infos(),
+        palette: pages::Palette {
+            background: theme.background,
+            text: theme.text,
+            heading: theme.heading,
+            muted: theme.muted,
+            accent: theme.accent,
+            link: theme.link,
+            callout_fill: theme.callout_fill,
+            badge_fill: theme.badge_fill,
+        },
     };
     Ok((doc, cx.diags))
 }

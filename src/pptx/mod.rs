@@ -31,7 +31,7 @@ mod xml;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use crate::pages::{Color, Document, Item, PageKind};
+use crate::pages::{Document, Item, PageKind};
 use package::{Package, Rels, ct, rel};
 use parts::{EmbeddedFace, PresentationSpec, ThemeSpec};
 
@@ -121,50 +121,27 @@ fn layout_for(kind: PageKind, has_title: bool) -> usize {
     }
 }
 
-/// The most frequent colour, or `fallback`.
-fn most_common(colors: impl Iterator<Item = Color>, fallback: Color) -> Color {
-    let mut counts: BTreeMap<(u8, u8, u8), usize> = BTreeMap::new();
-    for c in colors {
-        *counts.entry((c.0, c.1, c.2)).or_default() += 1;
+/// The theme part's colours and fonts, from the deck's theme: the slide
+/// master then matches our slides, and slides added in PowerPoint do too.
+fn theme_spec(doc: &Document) -> ThemeSpec<'_> {
+    let p = &doc.palette;
+    ThemeSpec {
+        font: family(doc.fonts.first()),
+        // The bundled Japanese face comes last in the font list.
+        ea_font: family(doc.fonts.last()),
+        text: p.text,
+        background: p.background,
+        heading: p.heading,
+        light: p.callout_fill,
+        accent: p.accent,
+        accent2: p.badge_fill,
+        muted: p.muted,
+        link: p.link,
     }
-    counts
-        .into_iter()
-        .max_by_key(|&(c, n)| (n, std::cmp::Reverse(c)))
-        .map_or(fallback, |((r, g, b), _)| Color(r, g, b))
 }
 
-fn theme_spec(doc: &Document) -> ThemeSpec<'_> {
-    let runs = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .flat_map(|i| match i {
-            Item::Text(t) => t
-                .paragraphs
-                .iter()
-                .flat_map(|p| &p.lines)
-                .flat_map(|l| &l.runs)
-                .map(|r| r.color)
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
-        });
-    let fills = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.items)
-        .filter_map(|i| match i {
-            Item::Shape(s) => s.fill,
-            _ => None,
-        });
-    ThemeSpec {
-        font: doc
-            .fonts
-            .first()
-            .map_or("BIZ UDPGothic", |f| f.family.as_str()),
-        text: most_common(runs, Color(0, 0, 0)),
-        background: most_common(doc.pages.iter().map(|p| p.background), Color(255, 255, 255)),
-        accent: most_common(fills, Color(0x44, 0x72, 0xC4)),
-    }
+fn family(f: Option<&crate::pages::FontInfo>) -> &str {
+    f.map_or("BIZ UDPGothic", |f| f.family.as_str())
 }
 
 /// What each face draws, for subsetting.

@@ -9,10 +9,17 @@ use crate::pages::{Color, Meta};
 
 /// Colours and fonts of the theme, taken from the deck.
 pub struct ThemeSpec<'a> {
+    /// Latin and East Asian typefaces.
     pub font: &'a str,
+    pub ea_font: &'a str,
     pub text: Color,
     pub background: Color,
+    pub heading: Color,
+    pub light: Color,
     pub accent: Color,
+    pub accent2: Color,
+    pub muted: Color,
+    pub link: Color,
 }
 
 /// A theme part: colour scheme, font scheme with the deck's face for Latin
@@ -25,15 +32,15 @@ pub fn theme_xml(name: &str, t: &ThemeSpec<'_>) -> Result<Vec<u8>, PptxError> {
     let scheme: [(&str, String); 12] = [
         ("a:dk1", t.text.hex()),
         ("a:lt1", t.background.hex()),
-        ("a:dk2", "44546A".into()),
-        ("a:lt2", "E7E6E6".into()),
+        ("a:dk2", t.heading.hex()),
+        ("a:lt2", t.light.hex()),
         ("a:accent1", t.accent.hex()),
-        ("a:accent2", "ED7D31".into()),
-        ("a:accent3", "A5A5A5".into()),
+        ("a:accent2", t.accent2.hex()),
+        ("a:accent3", t.muted.hex()),
         ("a:accent4", "FFC000".into()),
         ("a:accent5", "5B9BD5".into()),
         ("a:accent6", "70AD47".into()),
-        ("a:hlink", "0563C1".into()),
+        ("a:hlink", t.link.hex()),
         ("a:folHlink", "954F72".into()),
     ];
     for (el, hex) in &scheme {
@@ -46,7 +53,7 @@ pub fn theme_xml(name: &str, t: &ThemeSpec<'_>) -> Result<Vec<u8>, PptxError> {
     for el in ["a:majorFont", "a:minorFont"] {
         x.open(el, &[]);
         x.empty("a:latin", &[at("typeface", t.font)]);
-        x.empty("a:ea", &[at("typeface", t.font)]);
+        x.empty("a:ea", &[at("typeface", t.ea_font)]);
         x.empty("a:cs", &[at("typeface", "")]);
         x.close(el);
     }
