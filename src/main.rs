@@ -87,7 +87,7 @@ struct BuildArgs {
     /// Do not embed font subsets in the PPTX (smaller; PowerPoint then needs BIZ UDPGothic installed).
     #[arg(long)]
     no_embed_fonts: bool,
-    /// Write untagged PDFs (no structure tree for screen readers; slightly smaller).
+    /// Write untagged PDFs: no structure tree for screen readers (about a quarter smaller).
     #[arg(long)]
     no_tags: bool,
     /// Validate the PDF against standards: ua1 (PDF/UA-1), a2b, a2a, a2u (PDF/A-2); comma-separated.

@@ -1176,3 +1176,242 @@ fn sample_surveys_convert() {
         assert_eq!(notes, with_notes, "{name}");
     }
 }
+
+// ------------------------------------------------ LibreOffice line breaks
+
+/// An executable named `name` on PATH.
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Runs a command to completion within `limit`, killing it after that.
+fn run_with_timeout(cmd: &mut std::process::Command, limit: std::time::Duration) -> String {
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start command");
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for command") {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                e.read_to_string(&mut err).ok();
+            }
+            assert!(status.success(), "{cmd:?} failed ({status}): {err}");
+            return err;
+        }
+        if start.elapsed() > limit {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("{cmd:?} took longer than {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// A word of `pdftotext -bbox` output: its box (points, y down) and text.
+struct Word {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    text: String,
+}
+
+/// The words of each page of `pdftotext -bbox` XHTML.
+fn bbox_words(xhtml: &str) -> Vec<Vec<Word>> {
+    let mut r = quick_xml::Reader::from_str(xhtml);
+    let mut pages: Vec<Vec<Word>> = Vec::new();
+    let mut current: Option<Word> = None;
+    loop {
+        match r.read_event().expect("well-formed pdftotext output") {
+            Event::Start(e) if e.name().as_ref() == "page" => pages.push(Vec::new()),
+            Event::Start(e) if e.name().as_ref() == "word" => {
+                let num = |k: &str| -> f32 {
+                    let a = e.try_get_attribute(k).unwrap().expect("word box");
+                    let v = a.normalized_value(XmlVersion::Implicit1_0).unwrap();
+                    v.parse().expect("number")
+                };
+                current = Some(Word {
+                    x0: num("xMin"),
+                    y0: num("yMin"),
+                    x1: num("xMax"),
+                    y1: num("yMax"),
+                    text: String::new(),
+                });
+            }
+            Event::Text(t) => {
+                if let Some(w) = current.as_mut() {
+                    w.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(g) => {
+                if let Some(w) = current.as_mut() {
+                    let c = match g.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "\u{FFFD}",
+                    };
+                    w.text.push_str(c);
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "word" => {
+                if let (Some(w), Some(p)) = (current.take(), pages.last_mut()) {
+                    p.push(w);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    pages
+}
+
+/// A line of the pages model and where its text should appear.
+struct ModelLine {
+    text: String,
+    /// Vertical middle of the line's glyph boxes as pdftotext reports them
+    /// (0.3 em above the baseline for the bundled face).
+    middle: f32,
+    line_height: f32,
+    left: f32,
+    right: f32,
+}
+
+fn model_lines(page: &Page) -> Vec<ModelLine> {
+    let mut out = Vec::new();
+    for item in &page.items {
+        let Item::Text(block) = item else { continue };
+        for p in &block.paragraphs {
+            let marker = p
+                .marker
+                .as_ref()
+                .map_or(String::new(), |m| squash(&m.text));
+            let left = block
+                .rect
+                .x
+                .min(p.marker.as_ref().map_or(f32::MAX, |m| m.x))
+                - 2.0;
+            for (i, line) in p.lines.iter().enumerate() {
+                let size = line.runs.iter().map(|r| r.size).fold(p.size, f32::max);
+                let mut text = if i == 0 { marker.clone() } else { String::new() };
+                text.push_str(&squash(&line.text()));
+                if text.is_empty() {
+                    continue;
+                }
+                out.push(ModelLine {
+                    text,
+                    middle: line.baseline - 0.3 * size,
+                    line_height: p.line_height,
+                    left,
+                    right: block.rect.right().max(line.x + line.width) + 2.0,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// LibreOffice (when installed) breaks the reference sample's lines where
+/// our layout did: each word of its PDF goes to the nearest model line
+/// (vertically, among the blocks it lies in horizontally), and the words of
+/// a line must spell that line.
+#[test]
+fn libreoffice_breaks_lines_where_the_layout_did() {
+    let (Some(soffice), Some(pdftotext)) = (on_path("soffice"), on_path("pdftotext")) else {
+        println!("note: soffice or pdftotext is not on PATH; LibreOffice line breaks not checked");
+        return;
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("samples/2020-10-ai-update.yaml");
+    let loaded = surveydeck::document::load(&path, &Default::default());
+    let (doc, _) = surveydeck::lay_out(&loaded.deck.expect("the sample loads")).expect("lays out");
+    let dir = std::env::temp_dir().join(format!("surveydeck-lo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let deck = dir.join("deck.pptx");
+    std::fs::write(&deck, write(&doc)).unwrap();
+    let profile = dir.join("profile");
+    run_with_timeout(
+        std::process::Command::new(&soffice)
+            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+            .arg(&dir)
+            .arg(&deck),
+        std::time::Duration::from_secs(300),
+    );
+    let pdf = dir.join("deck.pdf");
+    let html = dir.join("deck.html");
+    run_with_timeout(
+        std::process::Command::new(&pdftotext)
+            .arg("-bbox")
+            .arg(&pdf)
+            .arg(&html),
+        std::time::Duration::from_secs(60),
+    );
+    let pages = bbox_words(&std::fs::read_to_string(&html).unwrap());
+    if std::env::var_os("SURVEYDECK_KEEP_LO").is_none() {
+        std::fs::remove_dir_all(&dir).ok();
+    } else {
+        println!("LibreOffice output kept in {}", dir.display());
+    }
+    assert_eq!(pages.len(), doc.pages.len(), "one PDF page per slide");
+
+    let mut total = 0;
+    let mut mismatches: Vec<String> = Vec::new();
+    for (n, (page, words)) in doc.pages.iter().zip(&pages).enumerate() {
+        let lines = model_lines(page);
+        let mut got: Vec<Vec<&Word>> = lines.iter().map(|_| Vec::new()).collect();
+        for w in words {
+            let (cx, cy) = ((w.x0 + w.x1) / 2.0, (w.y0 + w.y1) / 2.0);
+            // Vertically within the line; horizontally the closest block
+            // (LibreOffice's lines can run past the block: its spacing
+            // between scripts makes them wider).
+            let nearest = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| (l.middle - cy).abs() < 0.6 * l.line_height)
+                .map(|(i, l)| {
+                    let outside = (l.left - cx).max(cx - l.right).max(0.0);
+                    (i, (l.middle - cy).abs() + outside)
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((i, ..)) = nearest {
+                got[i].push(w);
+            }
+        }
+        for (line, mut ws) in lines.iter().zip(got) {
+            total += 1;
+            ws.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let text: String = ws.iter().map(|w| squash(&w.text)).collect();
+            if text != line.text {
+                mismatches.push(format!(
+                    "slide {}: expected {:?}\n           LibreOffice {:?}",
+                    n + 1,
+                    line.text,
+                    text
+                ));
+            }
+        }
+    }
+    let matching = total - mismatches.len();
+    println!(
+        "LibreOffice: {matching} of {total} lines break as laid out, {} differ",
+        mismatches.len()
+    );
+    for m in &mismatches {
+        println!("  {m}");
+    }
+    assert!(
+        matching as f64 >= 0.97 * total as f64,
+        "only {matching} of {total} lines break as laid out:\n{}",
+        mismatches.join("\n")
+    );
+}
