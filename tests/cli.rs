@@ -537,3 +537,82 @@ fn the_reference_sample_builds() {
         out.stderr
     );
 }
+
+#[test]
+fn max_size_below_the_real_size_fails_and_writes_nothing() {
+    let ws = minimal_workspace("talk.yaml");
+    let out = run(
+        ws.path(),
+        &["build", "talk.yaml", "-o", "out", "--max-size", "20KB"],
+    );
+    out.expect(1);
+    assert!(out.stderr.contains("over --max-size"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("font subset BIZUDPGothic-Regular"),
+        "names the contributors:\n{}",
+        out.stderr
+    );
+    assert!(!ws.path().join("out/talk.pdf").exists() && !ws.path().join("out/talk.pptx").exists());
+    assert_no_temp_files(&ws.path().join("out"));
+    // A limit above the real size passes.
+    run(
+        ws.path(),
+        &["build", "talk.yaml", "-o", "out", "--max-size", "10MB"],
+    )
+    .expect(0);
+    assert!(ws.path().join("out/talk.pdf").exists());
+}
+
+#[test]
+fn pdf_ua_requires_alt_text_and_points_at_the_slide() {
+    let ws = minimal_workspace("talk.yaml");
+    run(
+        ws.path(),
+        &[
+            "build",
+            "talk.yaml",
+            "-o",
+            "ok",
+            "--format",
+            "pdf",
+            "--pdf-standard",
+            "ua1",
+        ],
+    )
+    .expect(0);
+    // A figure with neither alt text nor caption.
+    let fig = entries(&ws.path().join("figures"))
+        .into_iter()
+        .find(|f| f.ends_with(".png"))
+        .expect("a figure");
+    write(
+        ws.path(),
+        "noalt.yaml",
+        format!(
+            "deck:\n  title: T\nsections:\n  - slide: 図\n    figures:\n      - image: figures/{fig}\n"
+        ),
+    );
+    let out = run(
+        ws.path(),
+        &[
+            "build",
+            "noalt.yaml",
+            "-o",
+            "bad",
+            "--format",
+            "pdf",
+            "--pdf-standard",
+            "ua1",
+        ],
+    );
+    out.expect(1);
+    let w = find(
+        &out.stderr,
+        "warning",
+        &format!("figure `figures/{fig}` has no alternative text"),
+    );
+    assert_eq!(w.location.as_deref(), Some("noalt.yaml:6:16"));
+    let d = support::find_prefix(&out.stderr, "error", "PDF: slide 2:");
+    assert_eq!(d.location.as_deref(), Some("noalt.yaml:4:1"), "{}", d.block);
+    assert!(!ws.path().join("bad/noalt.pdf").exists());
+}

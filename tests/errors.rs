@@ -93,13 +93,7 @@ fn accepted(yaml: impl AsRef<[u8]>) -> (tempfile::TempDir, String) {
 }
 
 /// The diagnostic whose message starts with `prefix`.
-#[track_caller]
-fn find_prefix(stderr: &str, severity: &str, prefix: &str) -> support::Diag {
-    diagnostics(stderr)
-        .into_iter()
-        .find(|d| d.severity == severity && d.message.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no `{severity}: {prefix}…` in stderr:\n{stderr}"))
-}
+use support::find_prefix;
 
 // ---------------------------------------------------------------- YAML level
 

@@ -249,3 +249,11 @@ pub fn assert_diag(
         assert_eq!(d.help.as_deref(), Some(h), "wrong help:\n{}", d.block);
     }
 }
+
+/// The first diagnostic of `severity` whose message starts with `prefix`.
+pub fn find_prefix(stderr: &str, severity: &str, prefix: &str) -> Diag {
+    diagnostics(stderr)
+        .into_iter()
+        .find(|d| d.severity == severity && d.message.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{severity}: {prefix}…` in stderr:\n{stderr}"))
+}
