@@ -160,16 +160,7 @@ pub fn resolve(
             _ => {
                 has_credits = true;
                 let items = if s.bullets.is_empty() {
-                    survey
-                        .deck
-                        .credits
-                        .iter()
-                        .map(|c| Item {
-                            level: 0,
-                            number: None,
-                            text: inline::parse(c),
-                        })
-                        .collect()
+                    credit_items(&survey.deck.credits)
                 } else {
                     cx.items(&s.bullets)
                 };
@@ -187,16 +178,7 @@ pub fn resolve(
         }
     }
     if !has_credits && !survey.deck.credits.is_empty() {
-        let items = survey
-            .deck
-            .credits
-            .iter()
-            .map(|c| Item {
-                level: 0,
-                number: None,
-                text: inline::parse(c),
-            })
-            .collect();
+        let items = credit_items(&survey.deck.credits);
         cx.slides.push(Slide {
             kind: SlideKind::Credits {
                 heading: "Credits".into(),
@@ -241,6 +223,18 @@ pub fn resolve(
         base_dir: base_dir.to_path_buf(),
     };
     Ok((deck, cx.diags))
+}
+
+/// `deck.credits` lines as items of the credits slide.
+fn credit_items(lines: &[String]) -> Vec<Item> {
+    lines
+        .iter()
+        .map(|c| Item {
+            level: 0,
+            number: None,
+            text: inline::parse(c),
+        })
+        .collect()
 }
 
 fn nonempty(s: String, default: &str) -> String {

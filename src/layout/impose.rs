@@ -157,16 +157,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
         });
     }
     let outline = doc.outline.iter().map(|o| remap_outline(o, n)).collect();
-    Document {
-        meta: doc.meta.clone(),
-        width: w,
-        height: h,
-        pages: pages_out,
-        outline,
-        images: doc.images.clone(),
-        fonts: doc.fonts.clone(),
-        palette: doc.palette,
-    }
+    sheets_of(doc, w, h, pages_out, outline)
 }
 
 /// Notes pages: one slide per portrait page with its speaker notes below.
@@ -215,11 +206,22 @@ pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontB
         });
     }
     let outline = doc.outline.clone();
+    sheets_of(doc, w, h, pages_out, outline)
+}
+
+/// A printed document: the deck's metadata, fonts and images on new sheets.
+fn sheets_of(
+    doc: &Document,
+    w: f32,
+    h: f32,
+    pages: Vec<Page>,
+    outline: Vec<pages::OutlineNode>,
+) -> Document {
     Document {
         meta: doc.meta.clone(),
         width: w,
         height: h,
-        pages: pages_out,
+        pages,
         outline,
         images: doc.images.clone(),
         fonts: doc.fonts.clone(),

@@ -195,6 +195,19 @@ struct Header {
     badges: Vec<(String, bool)>,
 }
 
+impl Header {
+    /// Just a heading: no label, sub-heading or badges.
+    fn plain(heading: &str) -> Header {
+        Header {
+            label: None,
+            heading: heading.to_owned(),
+            heading_link: None,
+            sub: None,
+            badges: vec![],
+        }
+    }
+}
+
 /// The body of a content slide.
 #[derive(Default)]
 struct Body {
@@ -218,13 +231,7 @@ impl Cx<'_> {
                     PageKind::Credits
                 };
                 let flow = self.items(items, t.body_size, t.text);
-                let header = Header {
-                    label: None,
-                    heading: heading.clone(),
-                    heading_link: None,
-                    sub: None,
-                    badges: vec![],
-                };
+                let header = Header::plain(heading);
                 self.content(
                     slide,
                     kind,
@@ -237,13 +244,7 @@ impl Cx<'_> {
             }
             SlideKind::Ranking { heading, entries } => {
                 let flow = self.ranking(entries);
-                let header = Header {
-                    label: None,
-                    heading: heading.clone(),
-                    heading_link: None,
-                    sub: None,
-                    badges: vec![],
-                };
+                let header = Header::plain(heading);
                 self.content(
                     slide,
                     PageKind::Ranking,
@@ -273,13 +274,7 @@ impl Cx<'_> {
                 }
                 flow.extend(self.items(items, t.body_size, t.text));
                 let callout = self.items(callout, t.callout_size, t.callout_text);
-                let header = Header {
-                    label: None,
-                    heading: heading.clone(),
-                    heading_link: None,
-                    sub: None,
-                    badges: vec![],
-                };
+                let header = Header::plain(heading);
                 self.content(
                     slide,
                     PageKind::Free,
