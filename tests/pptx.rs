@@ -922,6 +922,146 @@ fn links_become_hyperlink_and_slide_jump_relationships() {
     assert_eq!(jump["Target"], "slide3.xml");
 }
 
+/// A text run of a slide: its text, whether it is a link, its colour.
+#[derive(Debug)]
+struct Run {
+    text: String,
+    link: bool,
+    bold: bool,
+    color: String,
+}
+
+/// The runs of each paragraph of a slide part, in order.
+fn paragraph_runs(xml: &str) -> Vec<Vec<Run>> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut paras: Vec<Vec<Run>> = Vec::new();
+    let (mut in_run, mut in_t) = (false, false);
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Start(e) => match e.name().as_ref() {
+                "a:p" => paras.push(Vec::new()),
+                "a:r" => {
+                    in_run = true;
+                    paras.last_mut().unwrap().push(Run {
+                        text: String::new(),
+                        link: false,
+                        bold: false,
+                        color: String::new(),
+                    });
+                }
+                "a:rPr" if in_run => {
+                    let b = e.try_get_attribute("b").unwrap();
+                    paras.last_mut().unwrap().last_mut().unwrap().bold =
+                        b.is_some_and(|b| b.value.as_ref() == "1");
+                }
+                "a:t" => in_t = in_run,
+                "a:hlinkClick" if in_run => {
+                    paras.last_mut().unwrap().last_mut().unwrap().link = true
+                }
+                _ => {}
+            },
+            Event::Empty(e) if e.name().as_ref() == "a:br" => {
+                paras.last_mut().unwrap().push(Run {
+                    text: "\n".into(),
+                    link: false,
+                    bold: false,
+                    color: String::new(),
+                });
+            }
+            Event::Empty(e) => match e.name().as_ref() {
+                "a:hlinkClick" if in_run => {
+                    paras.last_mut().unwrap().last_mut().unwrap().link = true
+                }
+                "a:srgbClr" if in_run => {
+                    let v = e.try_get_attribute("val").unwrap().unwrap();
+                    let v = v.normalized_value(XmlVersion::Implicit1_0).unwrap();
+                    paras.last_mut().unwrap().last_mut().unwrap().color = v.into_owned();
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "a:r" => in_run = false,
+                "a:t" => in_t = false,
+                _ => {}
+            },
+            Event::Text(t) if in_t => {
+                let run = paras.last_mut().unwrap().last_mut().unwrap();
+                run.text.push_str(&t.xml10_content());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    paras
+}
+
+/// LibreOffice imports a linked run as one field, which it cannot break at
+/// its spaces and whose formatting the next run overwrites: a link is
+/// written as one run per laid-out line, and a run in a different format
+/// never follows a linked run directly.
+#[test]
+fn links_are_one_run_per_line_and_lend_no_formatting() {
+    let mut doc = fixture();
+    let link = Style {
+        link: Some(Link::Url("https://example.org/paper".into())),
+        color: Color(0x05, 0x63, 0xC1),
+        ..style(20.0)
+    };
+    let bold_link = Style {
+        bold: true,
+        ..link.clone()
+    };
+    let laid = para(
+        &[
+            ("Read ", style(20.0)),
+            (
+                "the original paper that introduced the Transformer architecture",
+                link,
+            ),
+            (" (arXiv)", bold_link),
+            ("で確認。", style(20.0)),
+        ],
+        84.0,
+        300.0,
+        140.0,
+        Align::Left,
+        30.0,
+        None,
+        None,
+    );
+    let lines: Vec<String> = laid.para.lines.iter().map(|l| l.text()).collect();
+    assert!(lines.len() >= 3, "{lines:?}");
+    let text = laid.para.text();
+    doc.pages[1].items = vec![block(
+        Role::Body,
+        Rect::new(84.0, 110.0, 300.0, 200.0),
+        vec![laid.para],
+    )];
+    let p = Pptx::open(&write(&doc));
+    let runs = paragraph_runs(&p.xml("ppt/slides/slide2.xml"))
+        .into_iter()
+        .find(|r| r.iter().any(|r| r.link))
+        .expect("the paragraph with the link");
+    // Soft-wrapped, not broken (a:br would separate the runs anyway).
+    assert!(runs.iter().all(|r| r.text != "\n"), "{runs:?}");
+    let joined: String = runs.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(squash(&joined), squash(&text), "no text lost");
+    for (i, run) in runs.iter().enumerate().filter(|(_, r)| r.link) {
+        assert!(
+            lines.iter().any(|l| l.contains(run.text.trim())),
+            "link run {:?} spans lines {lines:?}",
+            run.text
+        );
+        if let Some(next) = runs.get(i + 1) {
+            assert!(
+                (next.color.as_str(), next.bold) == (run.color.as_str(), run.bold),
+                "{next:?} follows link run {run:?}"
+            );
+        }
+    }
+    assert!(runs.iter().filter(|r| r.link).count() >= 3, "{runs:?}");
+}
+
 #[test]
 fn shapes_are_preset_geometry_not_pictures() {
     let p = Pptx::open(&write(&fixture()));
@@ -1291,10 +1431,7 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
     for item in &page.items {
         let Item::Text(block) = item else { continue };
         for p in &block.paragraphs {
-            let marker = p
-                .marker
-                .as_ref()
-                .map_or(String::new(), |m| squash(&m.text));
+            let marker = p.marker.as_ref().map_or(String::new(), |m| squash(&m.text));
             let left = block
                 .rect
                 .x
@@ -1302,7 +1439,11 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
                 - 2.0;
             for (i, line) in p.lines.iter().enumerate() {
                 let size = line.runs.iter().map(|r| r.size).fold(p.size, f32::max);
-                let mut text = if i == 0 { marker.clone() } else { String::new() };
+                let mut text = if i == 0 {
+                    marker.clone()
+                } else {
+                    String::new()
+                };
                 text.push_str(&squash(&line.text()));
                 if text.is_empty() {
                     continue;
@@ -1341,8 +1482,17 @@ fn libreoffice_breaks_lines_where_the_layout_did() {
     let profile = dir.join("profile");
     run_with_timeout(
         std::process::Command::new(&soffice)
-            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-            .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
             .arg(&dir)
             .arg(&deck),
         std::time::Duration::from_secs(300),

@@ -37,10 +37,20 @@
 //! many script changes) that paragraph falls back to `a:br` between its
 //! lines, with a text width that fits its widest line.
 //!
-//! Known LibreOffice 7.4 deviations (checked on the samples with the bundled
-//! face installed): it finds no break opportunity on the first line of a
-//! paragraph that has a left margin but no bullet, and breaks inside a Latin
-//! word there; and it clips glyph descenders on every line of a paragraph
+//! # Links
+//!
+//! LibreOffice (7.4) imports each linked run as a text field, which it
+//! treats as one unbreakable unit: a field that does not fit the rest of a
+//! line moves down whole, and one wider than the line is cut at any
+//! character ("…Open W / orld Learning)" under the ranking entries, whose
+//! "(原文: …)" lines are links). So a link is written as one run per laid-out
+//! line: each field fits its line and LibreOffice breaks between fields,
+//! where we broke. The run after a field also overwrites the field's
+//! formatting in LibreOffice, so a plain run in the link's own formatting
+//! follows every field (see `separate_fields`). PowerPoint reads the split
+//! runs as one link.
+//!
+//! LibreOffice 7.4 also clips glyph descenders on every line of a paragraph
 //! with more than one line (also with its default spacing, so not caused
 //! by `a:lnSpc`).
 //!
@@ -219,6 +229,63 @@ fn size_centi(pt: f32) -> i64 {
 enum Piece {
     Text(String, Style),
     Break(Style),
+}
+
+/// Makes links safe for LibreOffice 7.4, which imports each linked run as
+/// a text field:
+///
+/// - A field cannot break at its spaces: one wider than the rest of the
+///   line moves down whole, or is split at any character when it is wider
+///   than the line ("Open W / orld"). The caller starts a new run at each
+///   of our line starts, so every field fits its line and LibreOffice
+///   breaks between fields, where we broke.
+/// - The run after a field lends the field its formatting (a plain run
+///   makes the link bold and not underlined, measured). So a field is
+///   followed by a plain run in the field's own formatting: the next run's
+///   leading space when it has the same width, else the link's last
+///   character; a line break after a field takes the field's formatting.
+fn separate_fields(pieces: &mut Vec<Piece>, faces: &Faces<'_>) {
+    let mut k = 0;
+    while k + 1 < pieces.len() {
+        let (chars, style) = match &pieces[k] {
+            Piece::Text(t, s) if s.link.is_some() => (t.chars().count(), s.clone()),
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        let plain = Style {
+            link: None,
+            ..style.clone()
+        };
+        match &mut pieces[k + 1] {
+            Piece::Text(_, next) if *next == style => {}
+            Piece::Break(next) => *next = plain,
+            Piece::Text(next_text, next) => {
+                let same_space = next.size == style.size
+                    && faces.space_advance(next.font, 10.0)
+                        == faces.space_advance(style.font, 10.0);
+                if same_space && next_text.starts_with(' ') {
+                    next_text.remove(0);
+                    let empty = next_text.is_empty();
+                    pieces.insert(k + 1, Piece::Text(" ".into(), plain));
+                    if empty {
+                        pieces.remove(k + 2);
+                    }
+                } else if chars > 1 {
+                    let Piece::Text(text, _) = &mut pieces[k] else {
+                        unreachable!()
+                    };
+                    let last = text.pop().map(String::from).unwrap_or_default();
+                    pieces.insert(k + 1, Piece::Text(last, plain));
+                } else {
+                    // A one-character link stays whole (and may lend).
+                }
+                k += 1;
+            }
+        }
+        k += 1;
+    }
 }
 
 fn push_text(pieces: &mut Vec<Piece>, text: &str, style: Style) {
@@ -707,10 +774,18 @@ fn write_paragraph(
                 }
             }
         }
+        // A link ends with its line (see `separate_fields`).
+        let sealed = pieces.len();
         for run in &line.runs {
-            push_text(&mut pieces, &run.text, Style::of(run));
+            let style = Style::of(run);
+            if pieces.len() == sealed && style.link.is_some() {
+                pieces.push(Piece::Text(String::new(), style.clone()));
+            }
+            push_text(&mut pieces, &run.text, style);
         }
     }
+    pieces.retain(|p| !matches!(p, Piece::Text(t, _) if t.is_empty()));
+    separate_fields(&mut pieces, cx.faces);
     for piece in &pieces {
         match piece {
             Piece::Text(t, s) => {
