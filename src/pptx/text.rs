@@ -18,17 +18,22 @@
 //! reproduces the breaks, and we take the middle of it, which leaves the most
 //! room for a renderer measuring a little differently from us.
 //!
-//! Widths are what renderers measure, not our layout's advances: the font's
-//! own advances (the bundled faces have no `GPOS` or `kern`, so every
-//! renderer agrees on them), without the quarter-em our layout puts between
-//! Japanese and Latin text (JLREQ). PowerPoint adds no such space;
-//! LibreOffice adds its own (≈ ¼ em wherever Asian and other text meet, even
-//! across a space, measured with LibreOffice 7.4). The interval is computed
-//! for both models and intersected, so both break where we did. We do not
-//! write our quarter-ems as character spacing: LibreOffice would double
-//! them, and per-character `spc` runs make the text awkward to edit; in
-//! PowerPoint mixed lines are therefore up to a quarter em per script change
-//! tighter than in the PDF, in LibreOffice about the same.
+//! Widths are what renderers measure, not our layout's advances, and
+//! without the quarter-em our layout puts between Japanese and Latin text
+//! (JLREQ). PowerPoint is modelled with the font's own advances (the
+//! bundled faces have no `GPOS` or `kern`) and adds no space between
+//! scripts. LibreOffice (7.4, measured) lays text out on a 600 dpi
+//! reference device at a whole-pixel em and rounds every advance to a whole
+//! pixel ([`lo_em_px`]), and adds its own space (≈ 0.24 em,
+//! [`lo_autospace`]) at the end of a text run where Asian and other text
+//! meet: spaces, curly quotes, "•", "⇒", "①" and the like are weak and take
+//! the script before them, so the space comes also across a space; not
+//! inside a link (a field there), and not at a line's end. The interval is
+//! computed for both models and intersected, so both break where we did.
+//! We do not write our quarter-ems as character spacing: LibreOffice would
+//! double them, and per-character `spc` runs make the text awkward to edit;
+//! in PowerPoint mixed lines are therefore up to a quarter em per script
+//! change tighter than in the PDF, in LibreOffice about the same.
 //!
 //! The unit is taken conservatively short (one character of Japanese, one
 //! Latin word up to punctuation), so a renderer whose kinsoku or word rules
@@ -104,9 +109,6 @@ pub fn baseline_offset(line_height: f32, size: f32) -> f32 {
 /// The narrowest wrap interval (points) worth relying on.
 const MIN_INTERVAL: f32 = 2.0;
 
-/// LibreOffice's automatic space between Asian and other text, in em.
-const AUTOSPACE: f32 = 0.25;
-
 /// Parsed faces of the document, for advances as a renderer reads them.
 pub struct Faces<'a> {
     faces: Vec<Option<ttf_parser::Face<'a>>>,
@@ -131,44 +133,99 @@ impl<'a> Faces<'a> {
     }
 
     fn raw_advance(&self, font: usize, glyph: u16, size: f32) -> Option<f32> {
-        let face = self.faces.get(font)?.as_ref()?;
-        let adv = face.glyph_hor_advance(ttf_parser::GlyphId(glyph))?;
-        Some(f32::from(adv) * size / f32::from(face.units_per_em()))
+        let (adv, upem) = self.units(font, glyph)?;
+        Some(adv * size / upem)
     }
 
-    fn space_advance(&self, font: usize, size: f32) -> f32 {
-        self.faces
+    /// A glyph's advance and the face's units per em.
+    fn units(&self, font: usize, glyph: u16) -> Option<(f32, f32)> {
+        let face = self.faces.get(font)?.as_ref()?;
+        let adv = face.glyph_hor_advance(ttf_parser::GlyphId(glyph))?;
+        Some((f32::from(adv), f32::from(face.units_per_em())))
+    }
+
+    /// A glyph's advance as LibreOffice measures it (see [`lo_em_px`]).
+    fn lo_advance(&self, font: usize, glyph: u16, size: f32) -> Option<f32> {
+        let (adv, upem) = self.units(font, glyph)?;
+        let px = (f64::from(adv) * lo_em_px(size) / f64::from(upem)).round();
+        Some((px * LO_PX) as f32)
+    }
+
+    /// A space's advance: the font's own and LibreOffice's.
+    fn space_advance(&self, font: usize, size: f32) -> (f32, f32) {
+        let glyph = self
+            .faces
             .get(font)
             .and_then(Option::as_ref)
-            .and_then(|f| f.glyph_index(' '))
-            .and_then(|g| self.raw_advance(font, g.0, size))
-            .unwrap_or(size * 0.25)
+            .and_then(|f| f.glyph_index(' '));
+        let raw = glyph.and_then(|g| self.raw_advance(font, g.0, size));
+        let lo = glyph.and_then(|g| self.lo_advance(font, g.0, size));
+        let fallback = size * 0.25;
+        (raw.unwrap_or(fallback), lo.or(raw).unwrap_or(fallback))
     }
 }
 
+/// Points per pixel of LibreOffice's 600 dpi reference device.
+const LO_PX: f64 = 72.0 / 600.0;
+
+/// A font size as LibreOffice (Impress, 7.4) holds it: in twips, converted
+/// to 1/100 mm, each step rounded.
+fn lo_height_mm100(size: f32) -> f64 {
+    let twips = (f64::from(size) * 20.0).round();
+    (twips * 127.0 / 72.0).round()
+}
+
+/// The em in pixels at which LibreOffice lays text out: its height
+/// ([`lo_height_mm100`]) in pixels of its 600 dpi reference device, rounded.
+/// Glyph advances are that em scaled and rounded to whole pixels, so
+/// Japanese text at 15.3 pt (128 px, not 127.5) comes out 0.4 % wider than
+/// the font's advances. Measured: the widths at which LibreOffice wraps a
+/// line of one full-width character, for every size from 10 to 20 pt in
+/// 0.01 pt steps, and Latin and bold lines at six sizes (within 0.02 pt).
+fn lo_em_px(size: f32) -> f64 {
+    (lo_height_mm100(size) * 600.0 / 2540.0).round()
+}
+
+/// LibreOffice's automatic space where Asian and other text meet: a fifth
+/// of the text portion's height, which for PPTX text (font-independent line
+/// spacing) is 1.2 times the font height, in whole 1/100 mm. About 0.24 em.
+fn lo_autospace(size: f32) -> f32 {
+    let height = (lo_height_mm100(size) * 12.0 / 10.0).floor();
+    ((height / 5.0).floor() * 72.0 / 2540.0) as f32
+}
+
 /// One character cluster as a renderer measures it: its text, the font's
-/// own advance (without spacing our layout added) and its size.
+/// own advance (without spacing our layout added), the advance LibreOffice
+/// measures, its size, and whether it belongs to a link (a field in
+/// LibreOffice).
 #[derive(Debug, Clone, Copy)]
 struct Cluster<'r> {
     text: &'r str,
     raw: f32,
+    lo: f32,
     size: f32,
+    link: bool,
 }
 
 /// The clusters of a run, in text order. A run without glyphs (or with
 /// glyph ranges that do not tile its text) is one cluster.
 fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
-    let mut ranges: Vec<(usize, usize, f32)> = Vec::new();
+    let mut ranges: Vec<(usize, usize, f32, f32)> = Vec::new();
     for g in &run.glyphs {
         let (s, e) = (g.start as usize, g.end as usize);
         let raw = faces
             .raw_advance(run.font, g.id, run.size)
             .unwrap_or(g.advance);
+        let lo = faces.lo_advance(run.font, g.id, run.size).unwrap_or(raw);
         match ranges.last_mut() {
-            Some(r) if r.0 == s && r.1 == e => r.2 += raw,
-            _ => ranges.push((s, e, raw)),
+            Some(r) if r.0 == s && r.1 == e => {
+                r.2 += raw;
+                r.3 += lo;
+            }
+            _ => ranges.push((s, e, raw, lo)),
         }
     }
+    let link = run.link.is_some();
     let tiles = ranges.first().is_some_and(|r| r.0 == 0)
         && ranges.last().is_some_and(|r| r.1 == run.text.len())
         && ranges.windows(2).all(|w| w[0].1 == w[1].0)
@@ -177,11 +234,13 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
         .then(|| {
             ranges
                 .iter()
-                .map(|&(s, e, raw)| {
+                .map(|&(s, e, raw, lo)| {
                     Some(Cluster {
                         text: run.text.get(s..e)?,
                         raw,
+                        lo,
                         size: run.size,
+                        link,
                     })
                 })
                 .collect()
@@ -191,7 +250,9 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
         vec![Cluster {
             text: &run.text,
             raw: run.width,
+            lo: run.width,
             size: run.size,
+            link,
         }]
     })
 }
@@ -359,18 +420,91 @@ pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32) -> (f32, bool)
     }
 }
 
-/// East Asian characters as LibreOffice classifies them for its automatic
-/// Asian–Latin spacing: CJK, kana, CJK punctuation and full-width forms are
-/// Asian; "①", "•", "—" and curly quotes are not (measured).
+/// East Asian characters: CJK, kana, CJK punctuation and full-width forms.
+/// Japanese text has no spaces to drop at a break.
 fn is_asian(c: char) -> bool {
     u32::from(c) >= 0x2E80
 }
 
-/// The script of a cluster: `None` for white space, which takes its
-/// neighbours' script.
-fn script(c: &Cluster<'_>) -> Option<bool> {
-    let ch = c.text.chars().find(|c| !c.is_whitespace())?;
-    Some(is_asian(ch))
+/// The script classes LibreOffice's automatic Asian–Latin spacing sees, by
+/// Unicode block (measured with 7.4): spaces and the blocks from General
+/// Punctuation to Enclosed Alphanumerics ("•", "—", curly quotes, "⇒", "ⅲ",
+/// "①") are weak and take the script of the text before them; ASCII
+/// punctuation, Latin-1 and Greek are Latin; CJK, kana, CJK punctuation and
+/// full-width forms are Asian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Asian,
+    Weak,
+}
+
+fn char_script(c: char) -> Script {
+    match u32::from(c) {
+        0..=0x20 | 0x7F..=0xA0 | 0x2000..=0x2E7F => Script::Weak,
+        0x2E80.. => Script::Asian,
+        _ => Script::Latin,
+    }
+}
+
+/// The script of a piece of text: its first strong character's; for a
+/// field, Asian if it holds any Asian character (LibreOffice picks the
+/// field's font that way).
+fn text_script<'c>(chars: impl Iterator<Item = &'c str>, field: bool) -> Script {
+    let mut first = Script::Weak;
+    for s in chars.flat_map(str::chars).map(char_script) {
+        match s {
+            Script::Weak => {}
+            Script::Asian if field || first == Script::Weak => return Script::Asian,
+            _ if !field => return s,
+            _ if first == Script::Weak => first = s,
+            _ => {}
+        }
+    }
+    first
+}
+
+/// Each cluster's script as LibreOffice resolves it: weak text takes the
+/// script before it, weak text at the start of the paragraph that of the
+/// document's default language (Latin), and a link (a LibreOffice field, one
+/// per line here) is one unit with one script. `start` is the script the
+/// paragraph's number marker leaves.
+fn resolve_scripts(lines: &[Vec<Cluster<'_>>], start: Script) -> Vec<Vec<Script>> {
+    let mut current = if start == Script::Weak {
+        Script::Latin
+    } else {
+        start
+    };
+    let mut out = Vec::with_capacity(lines.len());
+    for cl in lines {
+        let mut scripts = Vec::with_capacity(cl.len());
+        let mut i = 0;
+        while i < cl.len() {
+            let n = if cl[i].link {
+                cl[i..].iter().take_while(|c| c.link).count()
+            } else {
+                1
+            };
+            let own = text_script(cl[i..i + n].iter().map(|c| c.text), cl[i].link);
+            if own != Script::Weak {
+                current = own;
+            }
+            scripts.extend(std::iter::repeat_n(current, n));
+            i += n;
+        }
+        out.push(scripts);
+    }
+    out
+}
+
+/// LibreOffice's automatic space between two clusters: at the end of a text
+/// portion (not inside or after a field) where Asian and other text meet.
+fn autospace(before: &Cluster<'_>, a: Script, b: Script) -> f32 {
+    if !before.link && a != b && (a == Script::Asian || b == Script::Asian) {
+        lo_autospace(before.size)
+    } else {
+        0.0
+    }
 }
 
 /// Whether our layout dropped a space at the break between two lines: the
@@ -392,42 +526,38 @@ fn blank(c: &Cluster<'_>) -> bool {
     c.text.trim().is_empty()
 }
 
-/// Widths of a line in the two renderer models: PowerPoint (font advances
-/// only) and LibreOffice (plus its automatic space wherever Asian and other
-/// text meet, even across a space).
-fn line_widths(cl: &[Cluster<'_>]) -> (f32, f32) {
+/// Widths of a line in the two renderer models: PowerPoint (the font's
+/// advances) and LibreOffice (its rounded advances, plus its automatic space
+/// wherever Asian and other text meet inside the line; not at the line's
+/// end, measured).
+fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32) {
     let end = cl.iter().rposition(|c| !blank(c)).map_or(0, |i| i + 1);
     let raw: f32 = cl[..end].iter().map(|c| c.raw).sum();
-    let mut extra = 0.0;
-    let mut prev: Option<bool> = None;
-    for c in &cl[..end] {
-        if let Some(s) = script(c) {
-            if prev.is_some_and(|p| p != s) {
-                extra += AUTOSPACE * c.size;
-            }
-            prev = Some(s);
-        }
-    }
-    (raw, raw + extra)
+    let lo: f32 = cl[..end].iter().map(|c| c.lo).sum();
+    let extra: f32 = (1..end)
+        .map(|k| autospace(&cl[k - 1], scripts[k - 1], scripts[k]))
+        .sum();
+    (raw, lo + extra)
 }
 
 /// The first unit of a line: one cluster, or the Latin word it starts
 /// (letters and digits only), so a renderer with more break opportunities
-/// than ours still cannot pull less than this up. Returns its width and the
-/// script of its first character.
-fn first_unit(cl: &[Cluster<'_>]) -> (f32, Option<bool>) {
-    let mut width = 0.0;
+/// than ours still cannot pull less than this up. Returns its width in the
+/// PowerPoint and the LibreOffice model.
+fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32) {
+    let (mut raw, mut lo) = (0.0, 0.0);
     for (i, c) in cl.iter().enumerate() {
         let word = c.text.chars().all(is_western);
         if i > 0 && !word {
             break;
         }
-        width += c.raw;
+        raw += c.raw;
+        lo += c.lo;
         if !word {
             break;
         }
     }
-    (width, cl.first().and_then(script))
+    (raw, lo)
 }
 
 /// The measured lines of a paragraph, per renderer model, and whether a
@@ -438,12 +568,25 @@ pub struct Analysis {
     pub spaces: Vec<bool>,
 }
 
-fn analyse(p: &Paragraph, faces: &Faces<'_>) -> Analysis {
+/// How a number marker written as text precedes the first line.
+#[derive(Debug, Clone, Copy)]
+struct Prefix<'r> {
+    marker: &'r GlyphRun,
+    /// Followed by a tab (a feature in LibreOffice: no automatic space
+    /// after it), else by a space.
+    tab: bool,
+}
+
+fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Analysis {
     let lines: Vec<Vec<Cluster<'_>>> = p
         .lines
         .iter()
         .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
         .collect();
+    let start = prefix.map_or(Script::Latin, |m| {
+        text_script(std::iter::once(m.marker.text.as_str()), false)
+    });
+    let scripts = resolve_scripts(&lines, start);
     let texts: Vec<String> = p.lines.iter().map(|l| l.text()).collect();
     let mut a = Analysis {
         powerpoint: Vec::new(),
@@ -451,35 +594,53 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>) -> Analysis {
         spaces: Vec::new(),
     };
     for (i, cl) in lines.iter().enumerate() {
-        let (ppt, lo) = line_widths(cl);
+        let sc = &scripts[i];
+        let (ppt, mut lo) = line_widths(cl, sc);
+        if i == 0
+            && let Some(m) = prefix.filter(|m| !m.tab)
+            && let Some(&s) = sc.first()
+        {
+            // "1. " before the text: the space ends a text portion.
+            let marker = Cluster {
+                text: &m.marker.text,
+                raw: 0.0,
+                lo: 0.0,
+                size: m.marker.size,
+                link: false,
+            };
+            let before = if start == Script::Weak {
+                Script::Latin
+            } else {
+                start
+            };
+            lo += autospace(&marker, before, s);
+        }
         let (mut ppt_pull, mut lo_pull) = (0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
             let space = dropped_space(&texts[i], &texts[i + 1]);
             a.spaces.push(space);
-            let trailing: f32 = cl
-                .iter()
-                .rev()
-                .take_while(|c| blank(c))
-                .map(|c| c.raw)
-                .sum();
-            let leading: f32 = next.iter().take_while(|c| blank(c)).map(|c| c.raw).sum();
+            let blanks = |it: &mut dyn Iterator<Item = &Cluster<'_>>| -> (f32, f32) {
+                it.take_while(|c| blank(c))
+                    .fold((0.0, 0.0), |(r, l), c| (r + c.raw, l + c.lo))
+            };
+            let trailing = blanks(&mut cl.iter().rev());
+            let leading = blanks(&mut next.iter());
             let gap = if space {
                 p.lines[i]
                     .runs
                     .last()
-                    .map_or(0.0, |r| faces.space_advance(r.font, r.size))
+                    .map_or((0.0, 0.0), |r| faces.space_advance(r.font, r.size))
             } else {
-                trailing + leading
+                (trailing.0 + leading.0, trailing.1 + leading.1)
             };
-            let rest: Vec<Cluster<'_>> = next.iter().skip_while(|c| blank(c)).copied().collect();
-            let (unit, unit_script) = first_unit(&rest);
-            let last_script = cl.iter().rev().find_map(script);
-            let junction = match (last_script, unit_script, rest.first()) {
-                (Some(a), Some(b), Some(c)) if a != b => AUTOSPACE * c.size,
+            let skip = next.iter().take_while(|c| blank(c)).count();
+            let (unit, unit_lo) = first_unit(&next[skip..]);
+            let junction = match (cl.last(), sc.last(), scripts[i + 1].get(skip)) {
+                (Some(last), Some(&x), Some(&y)) => autospace(last, x, y),
                 _ => 0.0,
             };
-            ppt_pull = gap + unit;
-            lo_pull = gap + junction + unit;
+            ppt_pull = gap.0 + unit;
+            lo_pull = gap.1 + junction + unit_lo;
         }
         a.powerpoint.push(LineFit {
             width: ppt,
@@ -524,9 +685,17 @@ struct Placed<'p> {
 }
 
 fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'p> {
-    let mut a = analyse(p, faces);
     let rect = block.rect;
     let first = &p.lines[0];
+    // A number (not a bullet) is text, followed by a tab to the hanging
+    // indent when it fits in the hang, else by a space.
+    let number_tab = p.align == Align::Left
+        && marker(p).is_some_and(|m| !p.bullet && m.x + m.width <= first.x + 0.5);
+    let prefix = marker(p).filter(|_| !p.bullet).map(|m| Prefix {
+        marker: m,
+        tab: number_tab,
+    });
+    let mut a = analyse(p, faces, prefix);
     let rest_x = p.lines.get(1).map_or(first.x, |l| l.x);
     if p.align == Align::Left {
         // A first line that starts further right has that much less room.
@@ -538,16 +707,12 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
         }
     }
     let (lower, upper) = common_interval(&[&a.powerpoint, &a.libreoffice]);
-    let mut number_tab = false;
     let (lo, hi, indent, breaks) = match p.align {
         Align::Left => {
             let lo = rest_x;
             let (w, breaks) = choose_width(lower, upper, rect.right() - lo);
             let indent = match marker(p) {
-                Some(m) => {
-                    number_tab = !p.bullet && m.x + m.width <= first.x + 0.5;
-                    m.x - lo
-                }
+                Some(m) => m.x - lo,
                 None => first.x - lo,
             };
             (lo, lo + w, indent, breaks)
@@ -954,12 +1119,51 @@ mod tests {
         Cluster {
             text,
             raw,
+            lo: raw + 1.0,
             size: 20.0,
+            link: false,
         }
     }
 
     #[test]
+    fn libreoffice_sizes_and_autospace_as_measured() {
+        // 15.3 pt: 306 twips, 540/100 mm, 127.56 px at 600 dpi -> 128 px.
+        assert_eq!(lo_em_px(15.3), 128.0);
+        // 11.93 pt: 239 twips, 422/100 mm -> 100 px (not 99.4).
+        assert_eq!(lo_em_px(11.93), 100.0);
+        assert_eq!(lo_em_px(10.49), 87.0);
+        assert_eq!(lo_em_px(11.68), 98.0);
+        // 540/100 mm * 1.2 = 648, / 5 = 129/100 mm.
+        assert!((lo_autospace(15.3) - 129.0 * 72.0 / 2540.0).abs() < 1e-4);
+        assert!((lo_autospace(26.0) - 220.0 * 72.0 / 2540.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn scripts_resolve_weak_text_to_the_text_before_it() {
+        use Script::*;
+        assert_eq!(char_script(','), Latin);
+        assert_eq!(char_script('×'), Latin);
+        assert_eq!(char_script('“'), Weak);
+        assert_eq!(char_script('①'), Weak);
+        assert_eq!(char_script('⇒'), Weak);
+        assert_eq!(char_script('・'), Asian);
+        assert_eq!(char_script('、'), Asian);
+        assert_eq!(text_script(["“a"].into_iter(), false), Latin);
+        assert_eq!(text_script(["a日"].into_iter(), true), Asian);
+        assert_eq!(text_script(["“ "].into_iter(), true), Weak);
+        let line = [cl("①", 20.0), cl(" ", 6.0), cl("日", 20.0), cl("“", 10.0)];
+        let s = resolve_scripts(&[line.to_vec()], Latin);
+        assert_eq!(s, vec![vec![Latin, Latin, Asian, Asian]]);
+        // A link is one unit: Asian when it holds any Asian text.
+        let mut field = [cl("A", 10.0), cl("日", 20.0), cl("b", 10.0)];
+        field.iter_mut().for_each(|c| c.link = true);
+        let s = resolve_scripts(&[field.to_vec()], Latin);
+        assert_eq!(s, vec![vec![Asian; 3]]);
+    }
+
+    #[test]
     fn libreoffice_autospace_at_script_changes_even_across_spaces() {
+        let gap = lo_autospace(20.0);
         let line = [
             cl("A", 10.0),
             cl("I", 5.0),
@@ -967,18 +1171,31 @@ mod tests {
             cl("日", 20.0),
             cl("本", 20.0),
         ];
-        assert_eq!(line_widths(&line), (61.0, 66.0));
+        let s = resolve_scripts(&[line.to_vec()], Script::Latin);
+        let (ppt, lo) = line_widths(&line, &s[0]);
+        assert_eq!(ppt, 61.0);
+        assert!((lo - (66.0 + gap)).abs() < 1e-4);
+        // Not at the line's end, nor after a trailing space.
         let line = [cl("日", 20.0), cl("A", 10.0), cl("日", 20.0), cl(" ", 6.0)];
-        assert_eq!(line_widths(&line), (50.0, 60.0));
+        let s = resolve_scripts(&[line.to_vec()], Script::Latin);
+        let (ppt, lo) = line_widths(&line, &s[0]);
+        assert_eq!(ppt, 50.0);
+        assert!((lo - (53.0 + 2.0 * gap)).abs() < 1e-4);
+        // Not inside or after a link.
+        let mut line = [cl("A", 10.0), cl("日", 20.0), cl("A", 10.0)];
+        line[1].link = true;
+        let s = resolve_scripts(&[line.to_vec()], Script::Latin);
+        let (_, lo) = line_widths(&line, &s[0]);
+        assert!((lo - (43.0 + gap)).abs() < 1e-4);
     }
 
     #[test]
     fn first_units() {
         let word = [cl("a", 10.0), cl("b", 10.0), cl(",", 5.0), cl("c", 10.0)];
-        assert_eq!(first_unit(&word), (20.0, Some(false)));
+        assert_eq!(first_unit(&word), (20.0, 22.0));
         let kanji = [cl("日", 20.0), cl("本", 20.0)];
-        assert_eq!(first_unit(&kanji), (20.0, Some(true)));
-        assert_eq!(first_unit(&[]), (0.0, None));
+        assert_eq!(first_unit(&kanji), (20.0, 21.0));
+        assert_eq!(first_unit(&[]), (0.0, 0.0));
     }
 
     #[test]
