@@ -922,6 +922,73 @@ fn links_become_hyperlink_and_slide_jump_relationships() {
     assert_eq!(jump["Target"], "slide3.xml");
 }
 
+/// The placeholder type (`p:ph/@type`, "" for none) and text of each shape.
+fn shape_placeholders(xml: &str) -> Vec<(String, String)> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut in_t = false;
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Start(e) if e.name().as_ref() == "p:sp" => out.push(Default::default()),
+            Event::Empty(e) if e.name().as_ref() == "p:ph" => {
+                let t = e.try_get_attribute("type").unwrap().expect("a type");
+                let t = t.normalized_value(XmlVersion::Implicit1_0).unwrap();
+                out.last_mut().unwrap().0 = t.into_owned();
+            }
+            Event::Start(e) if e.name().as_ref() == "a:t" => in_t = true,
+            Event::End(e) if e.name().as_ref() == "a:t" => in_t = false,
+            Event::Text(t) if in_t => out.last_mut().unwrap().1.push_str(&t.xml10_content()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every slide whose page has a title block has exactly one title
+/// placeholder (`ctrTitle` on the title slide), holding that block's text.
+fn check_title_placeholders(doc: &Document, p: &Pptx, what: &str) {
+    for (i, (page, slide)) in doc.pages.iter().zip(p.slides()).enumerate() {
+        let titles: Vec<&TextBlock> = page
+            .items
+            .iter()
+            .filter_map(|it| match it {
+                Item::Text(t) if t.role == Role::Title => Some(t),
+                _ => None,
+            })
+            .collect();
+        let shapes = shape_placeholders(&p.xml(&slide));
+        let phs: Vec<&(String, String)> = shapes
+            .iter()
+            .filter(|(t, _)| t == "title" || t == "ctrTitle")
+            .collect();
+        let Some(block) = titles.first() else {
+            assert!(phs.is_empty(), "{what} slide {}: {phs:?}", i + 1);
+            continue;
+        };
+        assert_eq!(phs.len(), 1, "{what} slide {}: {shapes:?}", i + 1);
+        let kind = if page.kind == PageKind::Title {
+            "ctrTitle"
+        } else {
+            "title"
+        };
+        assert_eq!(phs[0].0, kind, "{what} slide {}", i + 1);
+        let heading: String = block.paragraphs.iter().map(|p| p.text()).collect();
+        assert_eq!(
+            squash(&phs[0].1),
+            squash(&heading),
+            "{what} slide {}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn slide_titles_are_title_placeholders() {
+    let doc = fixture();
+    check_title_placeholders(&doc, &Pptx::open(&write(&doc)), "fixture");
+}
+
 /// A text run of a slide: its text, whether it is a link, its colour.
 #[derive(Debug)]
 struct Run {
@@ -1295,6 +1362,7 @@ fn sample_surveys_convert() {
         }
         let p = Pptx::open(&bytes);
         assert_eq!(p.slides().len(), doc.pages.len(), "{name}");
+        check_title_placeholders(&doc, &p, name);
         for (page, slide) in doc.pages.iter().zip(p.slides()) {
             let text: String = shape_texts(&p.xml(&slide))
                 .into_iter()

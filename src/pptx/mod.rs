@@ -2,7 +2,10 @@
 //!
 //! One slide per page, in order; every text block is one text box whose
 //! paragraphs wrap where our layout wrapped them (see [`text`] for how),
-//! shapes are preset geometries, images are pictures embedded once each.
+//! except that the title block is the layout's title placeholder (with our
+//! geometry and formatting), so outlines and accessibility checkers find the
+//! slide's title; shapes are preset geometries, images are pictures
+//! embedded once each.
 //! The OOXML parts are generated here with quick-xml and zipped with fixed
 //! timestamps and part order, so the same deck gives the same bytes.
 //!
@@ -31,7 +34,7 @@ mod xml;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use crate::pages::{Document, Item, PageKind};
+use crate::pages::{Document, Item, PageKind, Role};
 use package::{Package, Rels, ct, rel};
 use parts::{EmbeddedFace, PresentationSpec, ThemeSpec};
 
@@ -343,9 +346,15 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
     let mut notes_parts: Vec<(String, Vec<u8>, String)> = Vec::new();
     for (i, page) in doc.pages.iter().enumerate() {
         let mut r = Rels::default();
-        let layout = layout_for(page.kind, !page.title.trim().is_empty());
+        let has_title = !page.title.trim().is_empty()
+            || page
+                .items
+                .iter()
+                .any(|i| matches!(i, Item::Text(t) if t.role == Role::Title));
+        let layout = layout_for(page.kind, has_title);
         r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
-        let xml = slide::slide_xml(page, &mut r, &cx)?;
+        let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
+        let xml = slide::slide_xml(page, &mut r, &cx, title_ph)?;
         if let Some(notes) = page.notes.as_deref().filter(|n| has_notes(Some(n))) {
             let part = format!("ppt/notesSlides/notesSlide{}.xml", notes_parts.len() + 1);
             r.add(rel::NOTES_SLIDE, &part);

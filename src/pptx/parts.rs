@@ -258,6 +258,16 @@ pub const LAYOUTS: [(&str, &str); 4] = [
     ("blank", "Blank"),
 ];
 
+/// The type of a layout's title placeholder (`p:ph/@type`), if it has one.
+/// A slide's title block takes that type, so it is the slide's title.
+pub fn title_placeholder(layout: &str) -> Option<&'static str> {
+    match layout {
+        "title" => Some("ctrTitle"),
+        "titleOnly" | "secHead" => Some("title"),
+        _ => None,
+    }
+}
+
 pub fn layout_xml(kind: &str, name: &str, w: f32, h: f32) -> Result<Vec<u8>, PptxError> {
     let f = frames(w, h);
     let mut x = Xml::new();
@@ -271,12 +281,11 @@ pub fn layout_xml(kind: &str, name: &str, w: f32, h: f32) -> Result<Vec<u8>, Ppt
     match kind {
         "title" | "secHead" => {
             let (l, _, cw, _) = f.title;
-            let title_kind = if kind == "title" { "ctrTitle" } else { "title" };
             ph_with_frame(
                 &mut x,
                 2,
                 "Title 1",
-                title_kind,
+                title_placeholder(kind).unwrap_or("title"),
                 None,
                 (l, h * 0.3, cw, h * 0.2),
                 "Title",

@@ -95,8 +95,16 @@ fn shape_name(role: ShapeRole) -> &'static str {
 }
 
 /// The slide part for `page`; `rels` already holds the layout relationship
-/// and receives images and links.
-pub fn slide_xml(page: &Page, rels: &mut Rels, cx: &SlideCtx<'_>) -> Result<Vec<u8>, PptxError> {
+/// and receives images and links. The page's first title block becomes the
+/// layout's title placeholder of type `title_ph` (our position and
+/// formatting override the layout's), so outline views, accessibility
+/// checkers and scripts find the slide's title.
+pub fn slide_xml(
+    page: &Page,
+    rels: &mut Rels,
+    cx: &SlideCtx<'_>,
+    title_ph: Option<&str>,
+) -> Result<Vec<u8>, PptxError> {
     let mut x = Xml::new();
     open_root(&mut x, "p:sld", &[]);
     let name = page.title.trim();
@@ -113,6 +121,7 @@ pub fn slide_xml(page: &Page, rels: &mut Rels, cx: &SlideCtx<'_>) -> Result<Vec<
     x.close("p:bg");
     tree_start(&mut x);
     let mut id = 2u32;
+    let mut title_ph = title_ph;
     for item in &page.items {
         match item {
             Item::Text(block) => {
@@ -123,7 +132,12 @@ pub fn slide_xml(page: &Page, rels: &mut Rels, cx: &SlideCtx<'_>) -> Result<Vec<
                     slide_parts: cx.slide_parts,
                     lang: cx.lang,
                 };
-                write_text_box(&mut x, id, &name, block, &mut tcx);
+                let ph = if block.role == Role::Title {
+                    title_ph.take()
+                } else {
+                    None
+                };
+                write_text_box(&mut x, id, &name, ph, block, &mut tcx);
             }
             Item::Shape(shape) => write_shape(&mut x, id, shape),
             Item::Image(img) => {

@@ -753,11 +753,13 @@ fn line_size(runs: &[GlyphRun], fallback: f32) -> f32 {
         .max(if runs.is_empty() { fallback } else { 0.0 })
 }
 
-/// Writes one text block as a text box (`p:sp` with `txBox="1"`).
+/// Writes one text block as a text box (`p:sp` with `txBox="1"`), or as a
+/// placeholder of type `ph` with the same geometry and formatting.
 pub fn write_text_box(
     x: &mut Xml,
     id: u32,
     name: &str,
+    ph: Option<&str>,
     block: &TextBlock,
     cx: &mut TextCtx<'_, '_>,
 ) {
@@ -790,12 +792,17 @@ pub fn write_text_box(
         bottom = bottom.max(last.baseline + below.max(LINE_BOX_BELOW_BASELINE * size));
     }
 
-    x.open("p:sp", &[]);
-    x.open("p:nvSpPr", &[]);
-    x.empty("p:cNvPr", &[at("id", id), at("name", name)]);
-    x.empty("p:cNvSpPr", &[at("txBox", "1")]);
-    x.empty("p:nvPr", &[]);
-    x.close("p:nvSpPr");
+    match ph {
+        Some(kind) => super::slide::placeholder(x, id, name, kind, None),
+        None => {
+            x.open("p:sp", &[]);
+            x.open("p:nvSpPr", &[]);
+            x.empty("p:cNvPr", &[at("id", id), at("name", name)]);
+            x.empty("p:cNvSpPr", &[at("txBox", "1")]);
+            x.empty("p:nvPr", &[]);
+            x.close("p:nvSpPr");
+        }
+    }
     x.open("p:spPr", &[]);
     super::slide::xfrm(x, left, top, right - left, bottom - top);
     super::slide::prst_geom(x, "rect", None);
