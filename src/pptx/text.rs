@@ -33,7 +33,14 @@
 //! We do not write our quarter-ems as character spacing: LibreOffice would
 //! double them, and per-character `spc` runs make the text awkward to edit;
 //! in PowerPoint mixed lines are therefore up to a quarter em per script
-//! change tighter than in the PDF, in LibreOffice about the same.
+//! change tighter than in the PDF. In LibreOffice they are wider: it also
+//! spaces ASCII punctuation and spaced digits inside Japanese ("間に,効",
+//! "約 12 種類"), where our layout adds nothing. Its lines keep our breaks
+//! (the box is as wide as they need) but run past their block, on the
+//! reference sample by up to 47 pt, and once (page 7) past the slide's edge,
+//! where LibreOffice clips them. No markup turns that spacing off: DrawingML
+//! has no attribute for it, and LibreOffice imports none into its
+//! `ParaIsCharacterDistance`.
 //!
 //! The unit is taken conservatively short (one character of Japanese, one
 //! Latin word up to punctuation), so a renderer whose kinsoku or word rules
