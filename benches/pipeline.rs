@@ -72,7 +72,8 @@ fn process(runs: usize, cmd: &[&str], dir: &Path) -> Option<(Duration, Option<u6
 fn generated(n: usize) -> String {
     let mut y =
         String::from("deck:\n  title: 生成された大きなサーベイ\n  date: 2026-11-01\npapers:\n");
-    let papers = n.div_ceil(11);
+    // About 1.1 slides per paper (the ranking list slides add the rest).
+    let papers = (n * 10).div_ceil(11);
     for i in 0..papers {
         y.push_str(&format!(
             "  \"p{i}\":\n    title: \"Paper number {i}: a study of scaling laws\"\n    title_ja: 第{i}番目の論文：スケーリング則の研究\n    org: どこかの研究所\n    summary:\n      - 大規模言語モデルの性能はパラメータ数とデータ量に従って予測可能な形で向上する.\n      - - 計算予算が一定の場合, モデルとデータを同じ割合で増やすのが最適である.\n      - 本研究では Transformer ベースのモデルを 100 種類以上学習させて検証した.\n    commentary:\n      - 今後のモデル設計の指針になる.\n"

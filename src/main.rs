@@ -359,32 +359,46 @@ fn render(
             }
         }
     }
-    for f in &args.format {
-        match f {
-            Format::Pdf => match surveydeck::pdf::write_pdf(doc, &pdf_options(args)) {
-                Ok(bytes) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
-                Err(e) => {
-                    eprint!(
-                        "{}",
-                        pdf_error(&e, doc, &args.survey)
-                            .render(std::fs::read_to_string(&args.survey).ok().as_deref())
-                    );
-                    return Err(1);
-                }
-            },
-            Format::Pptx => {
-                let opts = surveydeck::pptx::PptxOptions {
-                    embed_fonts: !args.no_embed_fonts,
-                };
-                match surveydeck::pptx::write_pptx(doc, &opts) {
-                    Ok(bytes) => outputs.push((dir.join(format!("{stem}.pptx")), bytes)),
-                    Err(e) => {
-                        eprintln!("error: PPTX: {e}");
-                        return Err(1);
-                    }
-                }
-            }
+    // The PDF and the PPTX are independent: write them on two threads.
+    let want_pdf = args.format.contains(&Format::Pdf);
+    let want_pptx = args.format.contains(&Format::Pptx);
+    let (pdf, pptx) = std::thread::scope(|scope| {
+        let pptx = scope.spawn(|| {
+            want_pptx.then(|| {
+                surveydeck::pptx::write_pptx(
+                    doc,
+                    &surveydeck::pptx::PptxOptions {
+                        embed_fonts: !args.no_embed_fonts,
+                    },
+                )
+            })
+        });
+        let pdf = want_pdf.then(|| surveydeck::pdf::write_pdf(doc, &pdf_options(args)));
+        (pdf, pptx.join().ok().flatten())
+    });
+    match pdf {
+        Some(Ok(bytes)) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
+        Some(Err(e)) => {
+            eprint!(
+                "{}",
+                pdf_error(&e, doc, &args.survey)
+                    .render(std::fs::read_to_string(&args.survey).ok().as_deref())
+            );
+            return Err(1);
         }
+        None => {}
+    }
+    match pptx {
+        Some(Ok(bytes)) => outputs.push((dir.join(format!("{stem}.pptx")), bytes)),
+        Some(Err(e)) => {
+            eprintln!("error: PPTX: {e}");
+            return Err(1);
+        }
+        None if want_pptx => {
+            eprintln!("error: PPTX: the writer stopped unexpectedly");
+            return Err(1);
+        }
+        None => {}
     }
     let paper = match args.paper {
         Paper::A4 => surveydeck::PaperSize::A4,

@@ -101,11 +101,7 @@ pub fn slots(opts: &HandoutOptions, slide_w: f32, slide_h: f32) -> (f32, f32, Ve
 
 /// A handout: `per_page` slides on each sheet with frames, numbers, a header and a footer.
 pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &FontBook) -> Document {
-    let mut ts = Typesetter {
-        book,
-        line_spacing: 1.2,
-        missing: Vec::new(),
-    };
+    let mut ts = Typesetter::new(book, 1.2);
     let (w, h, slots) = slots(opts, doc.width, doc.height);
     let n = opts.per_page.max(1);
     let sheets = doc.pages.len().div_ceil(n).max(1);
@@ -162,11 +158,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
 
 /// Notes pages: one slide per portrait page with its speaker notes below.
 pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontBook) -> Document {
-    let mut ts = Typesetter {
-        book,
-        line_spacing: 1.45,
-        missing: Vec::new(),
-    };
+    let mut ts = Typesetter::new(book, 1.45);
     let (w, h) = paper.size();
     let sw = w - 2.0 * MARGIN;
     let sh = sw * doc.height / doc.width;

@@ -35,11 +35,7 @@ pub fn layout(
     let mut cx = Cx {
         deck,
         theme,
-        ts: Typesetter {
-            book,
-            line_spacing: theme.line_spacing,
-            missing: Vec::new(),
-        },
+        ts: Typesetter::new(book, theme.line_spacing),
         w,
         h,
         diags: Diagnostics::default(),

@@ -102,6 +102,19 @@ pub struct Typesetter<'a> {
     pub line_spacing: f32,
     /// Characters no font covers, collected for a warning.
     pub missing: Vec<char>,
+    /// Paragraphs already shaped, by their spans' text and weight.
+    pub shaped: std::collections::HashMap<Vec<(String, bool)>, text::Shaped>,
+}
+
+impl<'a> Typesetter<'a> {
+    pub fn new(book: &'a FontBook, line_spacing: f32) -> Self {
+        Typesetter {
+            book,
+            line_spacing,
+            missing: Vec::new(),
+            shaped: std::collections::HashMap::new(),
+        }
+    }
 }
 
 impl Typesetter<'_> {
@@ -147,13 +160,15 @@ impl Typesetter<'_> {
             marker = Some(mrun);
         }
         let text_x = x + level_indent + hang;
-        let text_w = (width - level_indent - hang).max(size);
-        let styles: Vec<(&str, SpanStyle)> = p
-            .spans
-            .iter()
-            .map(|s| (s.text.as_str(), SpanStyle { size, bold: s.bold }))
-            .collect();
-        let laid = text::layout(self.book, &styles, text_w);
+        let text_w = (width - level_indent - hang).max(size); // Auto-fit lays the same paragraph out at several sizes: shape it once.
+        let key: Vec<(String, bool)> = p.spans.iter().map(|s| (s.text.clone(), s.bold)).collect();
+        let book = self.book;
+        let shaped = self.shaped.entry(key).or_insert_with_key(|k| {
+            let spans: Vec<(&str, bool)> = k.iter().map(|(t, b)| (t.as_str(), *b)).collect();
+            text::shape_paragraph(book, &spans)
+        });
+        let sizes = vec![size; p.spans.len()];
+        let laid = text::break_lines(shaped, &sizes, text_w);
         for c in &laid.missing {
             if !self.missing.contains(c) {
                 self.missing.push(*c);

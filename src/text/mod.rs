@@ -6,5 +6,7 @@ pub mod paragraph;
 mod radicals;
 
 pub use fonts::FontBook;
-pub use paragraph::{Laid, LaidLine, LaidRun, SpanStyle, layout};
+pub use paragraph::{
+    Laid, LaidLine, LaidRun, Shaped, SpanStyle, break_lines, layout, shape_paragraph,
+};
 pub use radicals::unify_radical;

@@ -52,7 +52,9 @@ pub struct Laid {
     pub forced: bool,
 }
 
-/// A glyph with its absolute byte cluster in the paragraph text.
+/// A glyph with its absolute byte cluster in the paragraph text; advances
+/// and offsets in em (they scale linearly with the size: the bundled faces
+/// have no hinting or size-specific features).
 #[derive(Clone, Copy)]
 struct G {
     id: u16,
@@ -63,13 +65,28 @@ struct G {
     end: usize,
     face: usize,
     span: usize,
-    size: f32,
 }
 
-/// Lays out `spans` (text, style) in lines at most `width` wide.
-pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid {
+/// A paragraph shaped once, at one em: line breaking at any size and width
+/// reuses it (auto-fit tries several sizes).
+#[derive(Clone)]
+pub struct Shaped {
+    text: String,
+    /// Input span index per byte of `text`.
+    span_of: Vec<usize>,
+    glyphs: Vec<G>,
+    /// Bytes after which JLREQ puts a quarter-em gap.
+    gap_after: Vec<bool>,
+    /// Break opportunities, with 0 and the end.
+    bounds: Vec<usize>,
+    /// Characters no face covers (drawn as .notdef; the caller warns).
+    pub missing: Vec<char>,
+}
+
+/// Shapes `spans` (text, bold) into one paragraph.
+pub fn shape_paragraph(book: &FontBook, spans: &[(&str, bool)]) -> Shaped {
     let mut text = String::new();
-    let mut span_of = Vec::new(); // span index per byte
+    let mut span_of = Vec::new();
     for (i, (t, _)) in spans.iter().enumerate() {
         // Newlines inside a paragraph are soft in our model: treat as spaces.
         for c in t.chars() {
@@ -82,22 +99,121 @@ pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid 
             span_of.extend(std::iter::repeat_n(i, c.len_utf8()));
         }
     }
-    let mut laid = Laid::default();
-    if text.is_empty() {
-        return laid;
-    }
-    let glyphs = shape(book, &text, &span_of, spans, &mut laid.missing);
-    let gaps = quarter_em_gaps(&text, &span_of, spans);
-
-    // Units between break opportunities, each with its ink width and its
-    // trailing (droppable) width: spaces and the Japanese–Latin gap.
+    let mut missing = Vec::new();
+    let glyphs = shape(book, &text, &span_of, spans, &mut missing);
+    let gap_after = quarter_em_gaps(&text);
     let mut bounds = vec![0];
     bounds.extend(opportunities(&text));
     bounds.push(text.len());
-    let mut units: Vec<Unit> = Vec::new();
-    for w in bounds.windows(2) {
-        units.push(Unit::measure(&text, &glyphs, &gaps, w[0], w[1]));
+    Shaped {
+        text,
+        span_of,
+        glyphs,
+        gap_after,
+        bounds,
+        missing,
     }
+}
+
+/// Lays out `spans` (text, style) in lines at most `width` wide.
+pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid {
+    let bolds: Vec<(&str, bool)> = spans.iter().map(|(t, s)| (*t, s.bold)).collect();
+    let sizes: Vec<f32> = spans.iter().map(|(_, s)| s.size).collect();
+    break_lines(&shape_paragraph(book, &bolds), &sizes, width)
+}
+
+/// Widths at one size: glyphs in points and prefix sums for O(1) measures.
+struct Measure<'a> {
+    text: &'a str,
+    glyphs: Vec<G>,
+    /// Gap (points) after the character starting at each byte.
+    gaps: Vec<f32>,
+    /// prefix[i]: advance of everything before byte i, gaps included.
+    prefix: Vec<f32>,
+    /// Font size of each input span.
+    sizes: &'a [f32],
+}
+
+impl Measure<'_> {
+    fn width(&self, start: usize, end: usize) -> f32 {
+        self.prefix[end] - self.prefix[start]
+    }
+
+    /// The gap after the last character before `at`, which a line end drops.
+    fn gap_before(&self, at: usize) -> f32 {
+        self.text[..at]
+            .char_indices()
+            .last()
+            .map_or(0.0, |(i, _)| self.gaps[i])
+    }
+
+    /// Ink width of `start..end`: trailing spaces and a trailing gap excluded.
+    fn ink(&self, start: usize, end: usize) -> f32 {
+        let trimmed = start + self.text[start..end].trim_end().len();
+        self.width(start, trimmed) - self.gap_before(trimmed)
+    }
+}
+
+/// Breaks a shaped paragraph into lines at most `width` wide, each span at
+/// its size in `sizes`.
+pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
+    let mut laid = Laid {
+        missing: shaped.missing.clone(),
+        ..Laid::default()
+    };
+    let text = shaped.text.as_str();
+    if text.is_empty() {
+        return laid;
+    }
+    let size_at = |span: usize| sizes.get(span).copied().unwrap_or(0.0);
+    let glyphs: Vec<G> = shaped
+        .glyphs
+        .iter()
+        .map(|g| {
+            let s = size_at(g.span);
+            G {
+                advance: g.advance * s,
+                dx: g.dx * s,
+                dy: g.dy * s,
+                ..*g
+            }
+        })
+        .collect();
+    let gaps: Vec<f32> = shaped
+        .gap_after
+        .iter()
+        .enumerate()
+        .map(|(i, &on)| {
+            if on {
+                size_at(shaped.span_of[i]) * 0.25
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut prefix = vec![0.0f32; text.len() + 1];
+    let mut adv = vec![0.0f32; text.len()];
+    for g in &glyphs {
+        adv[g.start] += g.advance;
+    }
+    for i in 0..text.len() {
+        prefix[i + 1] = prefix[i] + adv[i] + gaps[i];
+    }
+    let m = Measure {
+        text,
+        glyphs,
+        gaps,
+        prefix,
+        sizes,
+    };
+
+    // Units between break opportunities, each with its ink width and its
+    // trailing (droppable) width: spaces and the Japanese–Latin gap.
+    let mut units: Vec<Unit> = shaped
+        .bounds
+        .windows(2)
+        .map(|w| Unit::measure(&m, w[0], w[1]))
+        .collect();
 
     // Greedy fill; a unit wider than the box alone is cut at characters.
     let mut lines: Vec<(usize, usize)> = Vec::new(); // byte ranges
@@ -128,7 +244,7 @@ pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid 
                 if at > u.start && !no_start(c) && !prev.is_some_and(no_end) {
                     kinsoku_cut = Some(at);
                 }
-                let cw = char_width(&glyphs, &gaps, at, at + c.len_utf8());
+                let cw = m.width(at, at + c.len_utf8());
                 if w + cw > width + eps && at > u.start {
                     if let Some(k) = kinsoku_cut {
                         cut = k;
@@ -145,7 +261,7 @@ pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid 
                 i += 1;
             } else {
                 lines.push((u.start, cut));
-                units[i] = Unit::measure(&text, &glyphs, &gaps, cut, u.end);
+                units[i] = Unit::measure(&m, cut, u.end);
                 start = cut;
                 end = cut;
                 cur = 0.0;
@@ -159,10 +275,10 @@ pub fn layout(book: &FontBook, spans: &[(&str, SpanStyle)], width: f32) -> Laid 
     if end > start {
         lines.push((start, end));
     }
-    avoid_widow(&text, &glyphs, &gaps, &bounds, &mut lines, width);
+    avoid_widow(&m, &shaped.bounds, &mut lines, width);
 
     for (s, e) in lines {
-        laid.lines.push(build_line(&text, &glyphs, &gaps, s, e));
+        laid.lines.push(build_line(&m, s, e));
     }
     laid
 }
@@ -175,47 +291,28 @@ struct Unit {
 }
 
 impl Unit {
-    fn measure(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> Unit {
-        let trimmed = start + text[start..end].trim_end().len();
-        let ink = char_width(glyphs, gaps, start, trimmed) - gaps_at(text, gaps, trimmed);
-        let total = char_width(glyphs, gaps, start, end);
+    fn measure(m: &Measure, start: usize, end: usize) -> Unit {
+        let ink = m.ink(start, end);
         Unit {
             start,
             end,
             ink,
-            trail: total - ink,
+            trail: m.width(start, end) - ink,
         }
     }
 }
 
-/// The gap after the last character before `at`, which a line end drops.
-fn gaps_at(text: &str, gaps: &[f32], at: usize) -> f32 {
-    text[..at]
-        .char_indices()
-        .last()
-        .map_or(0.0, |(i, _)| gaps[i])
-}
-
-fn char_width(glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> f32 {
-    let g: f32 = glyphs
-        .iter()
-        .filter(|g| g.start >= start && g.start < end)
-        .map(|g| g.advance)
-        .sum();
-    g + gaps[start..end].iter().sum::<f32>()
-}
-
 /// JLREQ: a quarter-em between kana/kanji and Latin letters or digits when no
-/// space separates them. Stored at the byte offset of the character it follows.
-fn quarter_em_gaps(text: &str, span_of: &[usize], spans: &[(&str, SpanStyle)]) -> Vec<f32> {
-    let mut gaps = vec![0.0; text.len() + 1];
+/// space separates them. Marked at the byte offset of the character it follows.
+fn quarter_em_gaps(text: &str) -> Vec<bool> {
+    let mut gaps = vec![false; text.len() + 1];
     let mut prev: Option<(usize, char)> = None;
     for (i, c) in text.char_indices() {
         if let Some((pi, p)) = prev
             && ((is_japanese_letter(p) && is_western(c))
                 || (is_western(p) && is_japanese_letter(c)))
         {
-            gaps[pi] = spans[span_of[pi]].1.size * 0.25;
+            gaps[pi] = true;
         }
         prev = Some((i, c));
     }
@@ -226,14 +323,14 @@ fn shape(
     book: &FontBook,
     text: &str,
     span_of: &[usize],
-    spans: &[(&str, SpanStyle)],
+    spans: &[(&str, bool)],
     missing: &mut Vec<char>,
 ) -> Vec<G> {
     // Segment into runs of one span and one face.
     let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, span, face
     for (i, c) in text.char_indices() {
         let span = span_of[i];
-        let bold = spans[span].1.bold;
+        let bold = spans[span].1;
         let face = match book.face_for(c, bold) {
             Some(f) => f,
             None => {
@@ -254,8 +351,7 @@ fn shape(
     let mut out = Vec::with_capacity(text.len() / 2);
     for (s, e, span, face) in segs {
         let f = &book.faces[face];
-        let size = spans[span].1.size;
-        let scale = size / f.upem;
+        let scale = 1.0 / f.upem;
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(&text[s..e]);
         buf.guess_segment_properties();
@@ -268,7 +364,8 @@ fn shape(
         starts.dedup();
         for (info, p) in infos.iter().zip(pos) {
             let cs = info.cluster as usize;
-            let ce = starts.iter().find(|&&x| x > cs).copied().unwrap_or(e - s);
+            let next = starts.partition_point(|&x| x <= cs);
+            let ce = starts.get(next).copied().unwrap_or(e - s);
             out.push(G {
                 id: u16::try_from(info.glyph_id).unwrap_or(0),
                 advance: p.x_advance as f32 * scale,
@@ -278,7 +375,6 @@ fn shape(
                 end: s + ce,
                 face,
                 span,
-                size,
             });
         }
     }
@@ -287,14 +383,8 @@ fn shape(
 
 /// A paragraph's last line should not hold a lone character (JLREQ widow
 /// adjustment): pull the previous line's last unit down when it fits.
-fn avoid_widow(
-    text: &str,
-    glyphs: &[G],
-    gaps: &[f32],
-    bounds: &[usize],
-    lines: &mut [(usize, usize)],
-    width: f32,
-) {
+fn avoid_widow(m: &Measure, bounds: &[usize], lines: &mut [(usize, usize)], width: f32) {
+    let text = m.text;
     let n = lines.len();
     if n < 2 {
         return;
@@ -317,21 +407,23 @@ fn avoid_widow(
     if text[ps..cut].trim().chars().count() < 2 {
         return;
     }
-    let trimmed = cut + text[cut..le].trim_end().len();
-    let w = char_width(glyphs, gaps, cut, trimmed) - gaps_at(text, gaps, trimmed);
-    if w <= width {
+    if m.ink(cut, le) <= width {
         lines[n - 2] = (ps, cut);
         lines[n - 1] = (cut, le);
     }
 }
 
-fn build_line(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) -> LaidLine {
+fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
+    let text = m.text;
     // Trailing spaces are not drawn; the line ends at its last ink.
     let end = start + text[start..end].trim_end().len();
     let mut line = LaidLine::default();
     let mut x = 0.0;
     let mut last_cluster = usize::MAX;
-    for g in glyphs.iter().filter(|g| g.start >= start && g.start < end) {
+    // Glyphs are in text order: find the line's slice by binary search.
+    let from = m.glyphs.partition_point(|g| g.start < start);
+    let to = m.glyphs.partition_point(|g| g.start < end);
+    for g in &m.glyphs[from..to] {
         if line
             .runs
             .last()
@@ -342,7 +434,7 @@ fn build_line(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) 
                 width: 0.0,
                 text: String::new(),
                 face: g.face,
-                size: g.size,
+                size: m.sizes.get(g.span).copied().unwrap_or(0.0),
                 span: g.span,
                 glyphs: Vec::new(),
             });
@@ -366,7 +458,7 @@ fn build_line(text: &str, glyphs: &[G], gaps: &[f32], start: usize, end: usize) 
             .char_indices()
             .last()
             .map_or(g.start, |(i, _)| g.start + i);
-        let gap = if g.end < end { gaps[last_char] } else { 0.0 };
+        let gap = if g.end < end { m.gaps[last_char] } else { 0.0 };
         run.glyphs.push(Glyph {
             id: g.id,
             advance: g.advance + gap,
