@@ -11,21 +11,54 @@ use crate::pages::{ImageData, ImageFormat};
 /// decompression bomb costs memory in every consumer of the output too).
 pub const MAX_PIXELS: u64 = 40_000_000;
 
+/// A file's bytes with its format and pixel size, or why it cannot be used.
+type Checked = Result<(Vec<u8>, (ImageFormat, u32, u32)), String>;
+
 #[derive(Default)]
 pub struct Images {
     pub list: Vec<ImageData>,
     by_path: HashMap<PathBuf, usize>,
+    /// Files read and checked ahead of time, in parallel.
+    ready: HashMap<PathBuf, Checked>,
 }
 
 impl Images {
+    /// Reads and checks `paths` on all cores (decoding is most of the cost),
+    /// so `load` later only files the results in order.
+    pub fn preload(&mut self, paths: Vec<PathBuf>) {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 8);
+        let chunk = paths.len().div_ceil(workers).max(1);
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = paths
+                .chunks(chunk)
+                .map(|group| {
+                    scope.spawn(move || {
+                        group
+                            .iter()
+                            .map(|p| (p.clone(), read_checked(p)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        self.ready.extend(results);
+    }
+
     /// The index of the image at `path`, reading and checking it the first time.
     pub fn load(&mut self, path: &Path) -> Result<usize, String> {
         if let Some(&i) = self.by_path.get(path) {
             return Ok(i);
         }
-        let name = path.display();
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read figure {name}: {e}"))?;
-        let data = check(&bytes).map_err(|e| format!("figure {name}: {e}"))?;
+        let (bytes, data) = match self.ready.remove(path) {
+            Some(r) => r?,
+            None => read_checked(path)?,
+        };
         // The same content under two names is stored once.
         if let Some(i) = self.list.iter().position(|d| *d.bytes == bytes) {
             self.by_path.insert(path.to_path_buf(), i);
@@ -42,6 +75,13 @@ impl Images {
         self.by_path.insert(path.to_path_buf(), i);
         Ok(i)
     }
+}
+
+fn read_checked(path: &Path) -> Checked {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read figure {name}: {e}"))?;
+    let data = check(&bytes).map_err(|e| format!("figure {name}: {e}"))?;
+    Ok((bytes, data))
 }
 
 /// Format and pixel size, after checking the file decodes.

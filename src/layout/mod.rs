@@ -42,6 +42,7 @@ pub fn layout(
         images: images::Images::default(),
         logo_reported: false,
     };
+    cx.images.preload(figure_paths(deck, theme));
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
     for slide in &deck.slides {
         cx.ts.missing.clear();
@@ -116,6 +117,22 @@ pub fn layout(
         },
     };
     Ok((doc, cx.diags))
+}
+
+/// Every distinct image file the deck and theme use, in order of first use.
+fn figure_paths(deck: &Deck, theme: &Theme) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<std::path::PathBuf> = Vec::new();
+    let figs = deck.slides.iter().flat_map(|s| match &s.kind {
+        SlideKind::Free { figures, .. } => figures.iter().collect::<Vec<_>>(),
+        SlideKind::Paper(p) => p.figures.iter().collect(),
+        _ => Vec::new(),
+    });
+    for p in figs.map(|f| f.path.clone()).chain(theme.logo.clone()) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn meta(deck: &Deck) -> pages::Meta {

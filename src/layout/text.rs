@@ -2,7 +2,7 @@
 
 use crate::document::{Rich, Span};
 use crate::pages::{Align, Color, Glyph, GlyphRun, Line, Link, Paragraph};
-use crate::text::{self, FontBook, SpanStyle};
+use crate::text::{self, FontBook};
 
 /// A piece of styled text before layout.
 #[derive(Debug, Clone)]
@@ -107,6 +107,15 @@ pub struct Typesetter<'a> {
 }
 
 impl<'a> Typesetter<'a> {
+    /// The paragraph shaped at one em, from the cache when seen before.
+    fn shaped(&mut self, spans: &[(&str, bool)]) -> &text::Shaped {
+        let key: Vec<(String, bool)> = spans.iter().map(|(t, b)| ((*t).to_owned(), *b)).collect();
+        let book = self.book;
+        self.shaped
+            .entry(key)
+            .or_insert_with(|| text::shape_paragraph(book, spans))
+    }
+
     pub fn new(book: &'a FontBook, line_spacing: f32) -> Self {
         Typesetter {
             book,
@@ -161,12 +170,8 @@ impl Typesetter<'_> {
         }
         let text_x = x + level_indent + hang;
         let text_w = (width - level_indent - hang).max(size); // Auto-fit lays the same paragraph out at several sizes: shape it once.
-        let key: Vec<(String, bool)> = p.spans.iter().map(|s| (s.text.clone(), s.bold)).collect();
-        let book = self.book;
-        let shaped = self.shaped.entry(key).or_insert_with_key(|k| {
-            let spans: Vec<(&str, bool)> = k.iter().map(|(t, b)| (t.as_str(), *b)).collect();
-            text::shape_paragraph(book, &spans)
-        });
+        let spans: Vec<(&str, bool)> = p.spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
+        let shaped = self.shaped(&spans);
         let sizes = vec![size; p.spans.len()];
         let laid = text::break_lines(shaped, &sizes, text_w);
         for c in &laid.missing {
@@ -242,7 +247,7 @@ impl Typesetter<'_> {
         x: f32,
         baseline: f32,
     ) -> GlyphRun {
-        let laid = text::layout(self.book, &[(s, SpanStyle { size, bold })], f32::MAX);
+        let laid = text::break_lines(self.shaped(&[(s, bold)]), &[size], f32::MAX);
         let mut glyphs: Vec<Glyph> = Vec::new();
         let mut text = String::new();
         let mut font = self.book.primary(bold);
