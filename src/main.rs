@@ -26,10 +26,12 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Check {
         /// The survey document (YAML).
-        survey: PathBuf,
-        /// Treat warnings as errors.
+        survey: PathBuf,        /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Allow figures outside the survey's folder.
+        #[arg(long)]
+        allow_outside_files: bool,
     },
     /// Print the JSON Schema of the survey format (for editor completion and checks).
     Schema {
@@ -149,11 +151,11 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build(args) => build(&args),
-        Command::Check {
+        Command::Build(args) => build(&args),        Command::Check {
             survey,
             deny_warnings,
-        } => check(&survey, deny_warnings),
+            allow_outside_files,
+        } => check(&survey, deny_warnings, allow_outside_files),
         Command::Schema { theme } => {
             if theme {
                 println!("{}", surveydeck::theme::json_schema());
@@ -185,8 +187,8 @@ fn report(diags: &Diagnostics, source: Option<&Source>, quiet: bool) {
     }
 }
 
-fn check(survey: &Path, deny_warnings: bool) -> u8 {
-    let loaded = document::load(survey, &LoadOptions::default());
+fn check(survey: &Path, deny_warnings: bool, allow_outside: bool) -> u8 {
+    let loaded = document::load(survey, &LoadOptions { allow_outside });
     report(&loaded.diags, loaded.source.as_ref(), false);
     let code = load_code(&loaded, deny_warnings);
     if code == 0 {
