@@ -26,7 +26,8 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Check {
         /// The survey document (YAML).
-        survey: PathBuf,        /// Treat warnings as errors.
+        survey: PathBuf,
+        /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
         /// Allow figures outside the survey's folder.
@@ -151,7 +152,8 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Build(args) => build(&args),        Command::Check {
+        Command::Build(args) => build(&args),
+        Command::Check {
             survey,
             deny_warnings,
             allow_outside_files,

@@ -20,12 +20,33 @@ pub struct Images {
     by_path: HashMap<PathBuf, usize>,
     /// Files read and checked ahead of time, in parallel.
     ready: HashMap<PathBuf, Checked>,
+    /// After `prepare`: each path's index in `list`, or why it is unusable.
+    resolved: HashMap<PathBuf, Result<usize, String>>,
 }
 
 impl Images {
+    /// Reads and checks every path (in parallel), then numbers the images in
+    /// the order given, so that slides can be laid out in parallel against a
+    /// fixed, deterministic image list.
+    pub fn prepare(&mut self, paths: Vec<PathBuf>) {
+        self.preload(paths.clone());
+        for p in paths {
+            let r = self.load(&p);
+            self.resolved.insert(p, r);
+        }
+    }
+
+    /// The index of a prepared image, or why it cannot be used.
+    pub fn get(&self, path: &Path) -> Result<usize, String> {
+        self.resolved
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| Err(format!("figure {} was not read", path.display())))
+    }
+
     /// Reads and checks `paths` on all cores (decoding is most of the cost),
     /// so `load` later only files the results in order.
-    pub fn preload(&mut self, paths: Vec<PathBuf>) {
+    fn preload(&mut self, paths: Vec<PathBuf>) {
         let workers = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, 8);
@@ -51,7 +72,7 @@ impl Images {
     }
 
     /// The index of the image at `path`, reading and checking it the first time.
-    pub fn load(&mut self, path: &Path) -> Result<usize, String> {
+    fn load(&mut self, path: &Path) -> Result<usize, String> {
         if let Some(&i) = self.by_path.get(path) {
             return Ok(i);
         }

@@ -31,39 +31,46 @@ pub fn layout(
     theme: &Theme,
     book: &FontBook,
 ) -> Result<(pages::Document, Diagnostics), Diagnostics> {
-    let (w, h) = deck.meta.aspect.size_pt();
-    let mut cx = Cx {
-        deck,
-        theme,
-        ts: Typesetter::new(book, theme.line_spacing),
-        w,
-        h,
-        diags: Diagnostics::default(),
-        images: images::Images::default(),
-        logo_reported: false,
-    };
-    cx.images.preload(figure_paths(deck, theme));
+    let mut images = images::Images::default();
+    images.prepare(figure_paths(deck, theme));
+    let images = &images;
+    // Slides are independent: lay them out on all cores, in contiguous
+    // chunks, and join the results in order (the output does not depend on
+    // the number of threads).
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = deck.slides.len().div_ceil(workers).max(1);
+    let parts: Vec<(Vec<Vec<Page>>, Diagnostics)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = deck
+            .slides
+            .chunks(chunk)
+            .map(|slides| scope.spawn(move || lay_slides(deck, theme, book, images, slides)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    (
+                        Vec::new(),
+                        Diagnostics {
+                            items: vec![Diagnostic::error(
+                                "internal error: a layout thread stopped",
+                            )],
+                        },
+                    )
+                })
+            })
+            .collect()
+    });
+    let mut cx = Cx::new(deck, theme, book, images);
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
-    for slide in &deck.slides {
-        cx.ts.missing.clear();
-        let pages = cx.slide(slide);
-        if !cx.ts.missing.is_empty() {
-            let list: Vec<String> = cx
-                .ts
-                .missing
-                .iter()
-                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
-                .collect();
-            cx.diags.push(
-                Diagnostic::warning(format!(
-                    "no bundled font has {}: drawn as an empty box",
-                    list.join(", ")
-                ))
-                .at(&deck.path, slide.pos)
-                .help("replace the character, or use a theme font that has it"),
-            );
-        }
-        all.push(pages);
+    for (pages, diags) in parts {
+        all.extend(pages);
+        cx.diags.extend(diags);
+    }
+    if all.len() != deck.slides.len() {
+        return Err(cx.diags);
     }
     if cx.diags.has_errors() {
         return Err(cx.diags);
@@ -99,11 +106,11 @@ pub fn layout(
     let meta = meta(deck);
     let doc = pages::Document {
         meta,
-        width: w,
-        height: h,
+        width: cx.w,
+        height: cx.h,
         pages: pages_out,
         outline,
-        images: cx.images.list,
+        images: images.list.clone(),
         fonts: book.infos(),
         palette: pages::Palette {
             background: theme.background,
@@ -117,6 +124,39 @@ pub fn layout(
         },
     };
     Ok((doc, cx.diags))
+}
+
+/// Lays out a run of slides with its own typesetter (and shaping cache).
+fn lay_slides(
+    deck: &Deck,
+    theme: &Theme,
+    book: &FontBook,
+    images: &images::Images,
+    slides: &[Slide],
+) -> (Vec<Vec<Page>>, Diagnostics) {
+    let mut cx = Cx::new(deck, theme, book, images);
+    let mut out = Vec::with_capacity(slides.len());
+    for slide in slides {
+        cx.ts.missing.clear();
+        out.push(cx.slide(slide));
+        if !cx.ts.missing.is_empty() {
+            let list: Vec<String> = cx
+                .ts
+                .missing
+                .iter()
+                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+                .collect();
+            cx.diags.push(
+                Diagnostic::warning(format!(
+                    "no bundled font has {}: drawn as an empty box",
+                    list.join(", ")
+                ))
+                .at(&deck.path, slide.pos)
+                .help("replace the character, or use a theme font that has it"),
+            );
+        }
+    }
+    (out, cx.diags)
 }
 
 /// Every distinct image file the deck and theme use, in order of first use.
@@ -194,7 +234,7 @@ struct Cx<'a> {
     w: f32,
     h: f32,
     diags: Diagnostics,
-    images: images::Images,
+    images: &'a images::Images,
     /// A broken theme logo is reported once, not on every slide.
     logo_reported: bool,
 }
@@ -229,7 +269,26 @@ struct Body {
     callout: Vec<Para>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    fn new(
+        deck: &'a Deck,
+        theme: &'a Theme,
+        book: &'a FontBook,
+        images: &'a images::Images,
+    ) -> Self {
+        let (w, h) = deck.meta.aspect.size_pt();
+        Cx {
+            deck,
+            theme,
+            ts: Typesetter::new(book, theme.line_spacing),
+            w,
+            h,
+            diags: Diagnostics::default(),
+            images,
+            logo_reported: false,
+        }
+    }
+
     fn slide(&mut self, slide: &Slide) -> Vec<Page> {
         let t = self.theme;
         let mut pages = match &slide.kind {
@@ -830,7 +889,7 @@ impl Cx<'_> {
                 .collect();
             let cap_h: f32 = laid.iter().map(|(_, l)| l.height).sum();
             let img_area = Rect::new(cell.x, cell.y, cell.w, (cell.h - cap_h - 4.0).max(10.0));
-            let index = match self.images.load(&f.path) {
+            let index = match self.images.get(&f.path) {
                 Ok(i) => i,
                 Err(msg) => {
                     self.diags.push(
@@ -1030,7 +1089,7 @@ impl Cx<'_> {
         }
         let mut x = t.margin;
         if let Some(logo) = &t.logo {
-            match self.images.load(logo) {
+            match self.images.get(logo) {
                 Ok(i) => {
                     let d = &self.images.list[i];
                     let h = size * 1.8;
