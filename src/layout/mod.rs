@@ -289,6 +289,16 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// "原文" in a Japanese deck, "Original" otherwise: the label before a
+    /// paper's original title.
+    fn original_label(&self) -> &'static str {
+        if self.deck.meta.language.starts_with("ja") {
+            "原文"
+        } else {
+            "Original"
+        }
+    }
+
     fn slide(&mut self, slide: &Slide) -> Vec<Page> {
         let t = self.theme;
         let mut pages = match &slide.kind {
@@ -412,7 +422,7 @@ impl<'a> Cx<'a> {
             q.spans.clear();
             if e.title_ja.is_some() {
                 q.spans.push(SpanSpec {
-                    text: format!("(原文: {})", e.title),
+                    text: format!("({}: {})", self.original_label(), e.title),
                     bold: false,
                     italic: false,
                     color: t.muted,
@@ -445,7 +455,10 @@ impl<'a> Cx<'a> {
             Some(m) => format!("{m} {title}"),
             None => title,
         };
-        let sub = p.title_ja.as_ref().map(|_| format!("(原文: {})", p.title));
+        let sub = p
+            .title_ja
+            .as_ref()
+            .map(|_| format!("({}: {})", self.original_label(), p.title));
         let mut badges = Vec::new();
         if let Some(e) = &p.earlier {
             badges.push((e.clone(), false));
@@ -735,11 +748,15 @@ impl<'a> Cx<'a> {
                 self.figures(&body.figures, col, &mut items);
             }
             if i + 1 == n && !plan.callout.is_empty() {
+                // The box follows the text; with figures beside the text it
+                // keeps the foot of the slide, which the figures leave free.
+                let after = (i > 0 || fig_col.is_none()).then_some(y);
                 self.callout(
                     plan.callout.clone(),
                     plan.callout_h,
                     page_region,
                     beside,
+                    after,
                     &mut items,
                 );
             }
@@ -817,6 +834,7 @@ impl Cx<'_> {
         h: f32,
         region: Rect,
         beside: bool,
+        after: Option<f32>,
         items: &mut Vec<pages::Item>,
     ) {
         let t = self.theme;
@@ -828,12 +846,9 @@ impl Cx<'_> {
                 h - CALLOUT_GAP,
             )
         } else {
-            Rect::new(
-                region.x,
-                region.bottom() - h + CALLOUT_GAP,
-                region.w,
-                h - CALLOUT_GAP,
-            )
+            let foot = region.bottom() - h + CALLOUT_GAP;
+            let top = after.map_or(foot, |y| (y + CALLOUT_GAP * 1.5).min(foot));
+            Rect::new(region.x, top, region.w, h - CALLOUT_GAP)
         };
         items.push(pages::Item::Shape(Shape {
             role: ShapeRole::Callout,
