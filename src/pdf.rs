@@ -812,29 +812,28 @@ fn draw_run(
         .collect();
     s.set_fill(Some(fill(r.color)));
     s.set_stroke(None);
+    // No italic face is bundled: slant the upright glyphs about the baseline.
+    // x' = x - 0.2 (y - baseline): y grows downwards, so the tops lean right.
     if r.italic {
-        // No italic face is bundled: slant the upright glyphs about the baseline.
-        // x' = x - 0.2 (y - baseline): y grows downwards, so the tops lean right.
-        let t = Transform::from_row(1.0, 0.0, -0.2, 1.0, 0.2 * r.baseline, 0.0);
-        s.push_transform(&t);
-        s.draw_glyphs(
-            Point::from_xy(r.x, r.baseline),
-            &glyphs,
-            font,
-            &r.text,
-            size,
-            false,
-        );
+        s.push_transform(&Transform::from_row(
+            1.0,
+            0.0,
+            -0.2,
+            1.0,
+            0.2 * r.baseline,
+            0.0,
+        ));
+    }
+    s.draw_glyphs(
+        Point::from_xy(r.x, r.baseline),
+        &glyphs,
+        font,
+        &r.text,
+        size,
+        false,
+    );
+    if r.italic {
         s.pop();
-    } else {
-        s.draw_glyphs(
-            Point::from_xy(r.x, r.baseline),
-            &glyphs,
-            font,
-            &r.text,
-            size,
-            false,
-        );
     }
     Ok(())
 }

@@ -944,42 +944,9 @@ impl Cx<'_> {
         let m = &self.deck.meta;
         let (w, h) = (self.w, self.h);
         let band = Rect::new(0.0, h * 0.22, w, h * 0.38);
-        let mut items = vec![pages::Item::Shape(Shape {
-            role: ShapeRole::Band,
-            rect: band,
-            fill: Some(t.band),
-            stroke: None,
-            radius: 0.0,
-        })];
+        let mut items = self.band(band, &m.title, 36.0, m.subtitle.as_deref(), 20.0);
         let inner_w = w - 4.0 * t.margin;
         let x = 2.0 * t.margin;
-        let mut paras = vec![
-            Para::plain(&m.title, 36.0, t.band_text)
-                .bold()
-                .align(Align::Center),
-        ];
-        if let Some(sub) = &m.subtitle {
-            let mut p = Para::plain(sub, 20.0, t.band_text).align(Align::Center);
-            p.space_before = 0.4;
-            paras.push(p);
-        }
-        let laid: Vec<LaidPara> = paras
-            .iter()
-            .map(|p| self.ts.lay(p, 1.0, x, inner_w))
-            .collect();
-        let total: f32 = laid.iter().map(|l| l.height).sum();
-        let mut y = band.y + (band.h - total) / 2.0;
-        let mut ps = Vec::new();
-        for mut lp in laid {
-            shift(&mut lp.para, y);
-            y += lp.height;
-            ps.push(lp.para);
-        }
-        items.push(text_block(
-            Role::Title,
-            Rect::new(x, band.y, inner_w, band.h),
-            ps,
-        ));
 
         let mut lines = Vec::new();
         if let Some(a) = &m.affiliation {
@@ -1024,12 +991,19 @@ impl Cx<'_> {
         }
     }
 
-    fn divider(&mut self, title: &str, subtitle: Option<&str>, slide: &Slide) -> Page {
+    /// A full-width colour band with a bold title (and a subtitle) centred on it:
+    /// the title and divider slides.
+    fn band(
+        &mut self,
+        band: Rect,
+        title: &str,
+        size: f32,
+        subtitle: Option<&str>,
+        sub_size: f32,
+    ) -> Vec<pages::Item> {
         let t = self.theme;
-        let (w, h) = (self.w, self.h);
         let x = 2.0 * t.margin;
-        let inner_w = w - 4.0 * t.margin;
-        let band = Rect::new(0.0, h * 0.3, w, h * 0.4);
+        let inner_w = self.w - 4.0 * t.margin;
         let mut items = vec![pages::Item::Shape(Shape {
             role: ShapeRole::Band,
             rect: band,
@@ -1038,13 +1012,13 @@ impl Cx<'_> {
             radius: 0.0,
         })];
         let mut paras = vec![
-            Para::plain(title, 34.0, t.band_text)
+            Para::plain(title, size, t.band_text)
                 .bold()
                 .align(Align::Center),
         ];
-        if let Some(s) = subtitle {
-            let mut p = Para::plain(s, 18.0, t.band_text).align(Align::Center);
-            p.space_before = 0.5;
+        if let Some(sub) = subtitle {
+            let mut p = Para::plain(sub, sub_size, t.band_text).align(Align::Center);
+            p.space_before = 0.45;
             paras.push(p);
         }
         let laid: Vec<LaidPara> = paras
@@ -1064,6 +1038,13 @@ impl Cx<'_> {
             Rect::new(x, band.y, inner_w, band.h.max(y - band.y)),
             ps,
         ));
+        items
+    }
+
+    fn divider(&mut self, title: &str, subtitle: Option<&str>, slide: &Slide) -> Page {
+        let t = self.theme;
+        let band = Rect::new(0.0, self.h * 0.3, self.w, self.h * 0.4);
+        let items = self.band(band, title, 34.0, subtitle, 18.0);
         Page {
             kind: PageKind::Divider,
             title: title.to_owned(),
