@@ -242,3 +242,67 @@ fn layout_dump_snapshot() {
         );
     }
 }
+
+#[test]
+fn every_slide_kind_lays_out_inside_the_slide() {
+    use surveydeck::document::Source;
+    use surveydeck::pages::PageKind;
+    let yaml = "deck:\n  title: 全種類\n  subtitle: サブタイトル\n  presenter: 山田\n  date: 2026-11-01\n  credits: [DeepL https://www.deepl.com/]\npapers:\n  \"2009.05041\":\n    title: Understanding the Role of Individual Units\n    title_ja: 個々のユニットの役割の理解\n    summary: [要約]\n    commentary: [所感]\n    tags: [picked]\nsections:\n  - agenda: Agenda\n  - divider: 第2部\n    subtitle: 論文紹介\n  - ranking: top recent\n    papers: [\"2009.05041\"]\n  - paper: \"2009.05041\"\n    label: 気になった 1 本\n    slides:\n      - slide: 補足\n        lead: 説明\n        callout: [定義]\n";
+    let loaded = document::load_source(
+        Source {
+            path: "kinds.yaml".into(),
+            text: yaml.into(),
+        },
+        &LoadOptions::default(),
+    );
+    let deck = loaded
+        .deck
+        .unwrap_or_else(|| panic!("{:?}", loaded.diags.items));
+    let (doc, _) = surveydeck::lay_out(&deck).expect("lays out");
+    let kinds: Vec<PageKind> = doc.pages.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            PageKind::Title,
+            PageKind::Agenda,
+            PageKind::Divider,
+            PageKind::Ranking,
+            PageKind::Paper,
+            PageKind::Paper,
+            PageKind::Free,
+            PageKind::Credits
+        ]
+    );
+    let slide = surveydeck::pages::Rect::new(0.0, 0.0, doc.width, doc.height);
+    for (i, page) in doc.pages.iter().enumerate() {
+        for item in &page.items {
+            let r = match item {
+                Item::Text(t) => t.rect,
+                Item::Shape(s) => s.rect,
+                Item::Image(im) => im.rect,
+            };
+            assert!(
+                slide.contains(&r),
+                "page {} item {r:?} leaves the slide",
+                i + 1
+            );
+        }
+    }
+    // The generated agenda lists the ranking and the featured paper.
+    let agenda = doc.pages[1].text();
+    assert!(
+        agenda.contains("1. 第2部")
+            && agenda.contains("2. top recent の上位 1 本")
+            && agenda.contains("3. 気になった 1 本"),
+        "{agenda}"
+    );
+    assert!(doc.pages[2].text().contains("第2部") && doc.pages[2].text().contains("論文紹介"));
+    // The featured paper carries its earlier rank and the picked badge.
+    let featured = doc.pages[5].text();
+    assert!(
+        featured.contains("Top recent ①")
+            && featured.contains("気になった論文")
+            && featured.contains("気になった 1 本"),
+        "{featured}"
+    );
+}
