@@ -401,23 +401,30 @@ impl Page {
 }
 
 impl Page {
-    /// The distinct URLs linked from the page, in order.
-    pub fn urls(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for item in &self.items {
-            if let Item::Text(t) = item {
-                for r in t
-                    .paragraphs
+    /// Every glyph run of the page's text lines (markers excluded), in order.
+    pub fn runs(&self) -> impl Iterator<Item = &GlyphRun> {
+        self.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| {
+                t.paragraphs
                     .iter()
                     .flat_map(|p| p.lines.iter())
                     .flat_map(|l| l.runs.iter())
-                {
-                    if let Some(Link::Url(u)) = &r.link
-                        && !out.contains(u)
-                    {
-                        out.push(u.clone());
-                    }
-                }
+            })
+    }
+
+    /// The distinct URLs linked from the page, in order.
+    pub fn urls(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in self.runs() {
+            if let Some(Link::Url(u)) = &r.link
+                && !out.contains(u)
+            {
+                out.push(u.clone());
             }
         }
         out

@@ -5,7 +5,7 @@ use std::path::Path;
 use lopdf::{Document as Pdf, Object};
 use surveydeck::document::{self, LoadOptions};
 use surveydeck::layout::impose::{PER_PAGE, slots};
-use surveydeck::pages::{Document, Item, Link};
+use surveydeck::pages::{Document, Link};
 use surveydeck::theme::Theme;
 use surveydeck::{HandoutOptions, Order, PaperSize};
 
@@ -68,23 +68,15 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
     // Sheet 1 holds slides 1–4 (the ranking is slide 4): every run lies in its slot.
     let sheet = &h.pages[0];
     let mut internal = Vec::new();
-    for item in &sheet.items {
-        let Item::Text(t) = item else { continue };
-        for r in t
-            .paragraphs
-            .iter()
-            .flat_map(|p| p.lines.iter())
-            .flat_map(|l| l.runs.iter())
-        {
-            if let Some(Link::Page(p)) = &r.link {
-                let slot = rects[3];
-                assert!(
-                    slot.contains(&r.rect()),
-                    "link run {:?} outside the ranking's slot",
-                    r.text
-                );
-                internal.push(*p);
-            }
+    for r in sheet.runs() {
+        if let Some(Link::Page(p)) = &r.link {
+            let slot = rects[3];
+            assert!(
+                slot.contains(&r.rect()),
+                "link run {:?} outside the ranking's slot",
+                r.text
+            );
+            internal.push(*p);
         }
     }
     assert!(!internal.is_empty(), "the ranking's links were lost");

@@ -159,19 +159,11 @@ fn ranking_entries_link_to_their_paper_pages() {
         .find(|p| p.title.starts_with("top recent"))
         .expect("ranking page");
     let mut targets = Vec::new();
-    for item in &ranking.items {
-        let Item::Text(t) = item else { continue };
-        for r in t
-            .paragraphs
-            .iter()
-            .flat_map(|p| p.lines.iter())
-            .flat_map(|l| l.runs.iter())
+    for r in ranking.runs() {
+        if let Some(surveydeck::pages::Link::Page(n)) = &r.link
+            && !targets.contains(n)
         {
-            if let Some(surveydeck::pages::Link::Page(n)) = &r.link
-                && !targets.contains(n)
-            {
-                targets.push(*n);
-            }
+            targets.push(*n);
         }
     }
     assert_eq!(targets.len(), 10);
