@@ -110,6 +110,8 @@ impl Diagnostic {
                     self.pos.line,
                     self.pos.col
                 ));
+                // Notes (shrunk or split slides) are many and routine: place only, no snippet.
+                let source = source.filter(|_| self.severity != Severity::Note);
                 if let Some(line) = source.and_then(|s| s.lines().nth(self.pos.line as usize - 1)) {
                     let num = self.pos.line.to_string();
                     let pad = " ".repeat(num.len());

@@ -695,11 +695,15 @@ impl<'a> Cx<'a> {
         let n = plan.pages.len();
         // A box too tall for the column went below the text after all (see `plan`).
         let beside = beside && plan.callout_h <= region.h;
+        let name = if header.heading.trim().is_empty() {
+            "an untitled slide".to_owned()
+        } else {
+            format!("slide \"{}\"", header.heading)
+        };
         if scale < 1.0 {
             self.diags.push(
                 Diagnostic::note(format!(
-                    "slide \"{}\": text shrunk to {:.0}% to fit",
-                    header.heading,
+                    "{name}: text shrunk to {:.0}% to fit",
                     scale * 100.0
                 ))
                 .at(&self.deck.path, slide.pos),
@@ -707,12 +711,9 @@ impl<'a> Cx<'a> {
         }
         if n > 1 {
             self.diags.push(
-                Diagnostic::note(format!(
-                    "slide \"{}\" split into {n} slides",
-                    header.heading
-                ))
-                .at(&self.deck.path, slide.pos)
-                .help("shorten it, or split it yourself where you prefer"),
+                Diagnostic::note(format!("{name} split into {n} slides"))
+                    .at(&self.deck.path, slide.pos)
+                    .help("shorten it, or split it yourself where you prefer"),
             );
         }
         let mut out = Vec::with_capacity(n);
