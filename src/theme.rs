@@ -19,6 +19,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("print", include_str!("../templates/print.yaml")),
 ];
 
+/// Where figures go on a slide that also has text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figures {
+    Right,
+    Below,
+}
+
 /// Where the commentary box goes on a paper slide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Commentary {
@@ -68,6 +75,7 @@ pub struct Theme {
     /// An image drawn at the footer's left (PNG or JPEG).
     pub logo: Option<PathBuf>,
     pub commentary: Commentary,
+    pub figures: Figures,
     /// A Latin face to use before the bundled Japanese one: (regular, bold) files.
     pub latin_font: Option<(PathBuf, Option<PathBuf>)>,
 }
@@ -124,6 +132,7 @@ fn unreachable_theme() -> Theme {
         footer_date: false,
         logo: None,
         commentary: Commentary::Below,
+        figures: Figures::Right,
         latin_font: None,
     }
 }
@@ -260,6 +269,10 @@ pub struct PaperSlide {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub commentary: Option<Spanned<String>>,
+    /// Where figures go when a slide also has text: `right` of it or `below` it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub figures: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -466,6 +479,17 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
                 Diagnostic::error(format!("unknown commentary placement `{other}`"))
                     .at(path, Pos::from(cm.referenced))
                     .help("use `below` or `beside`"),
+            ),
+        }
+    }
+    if let Some(fg) = &f.paper.figures {
+        match fg.value.as_str() {
+            "right" => t.figures = Figures::Right,
+            "below" => t.figures = Figures::Below,
+            other => diags.push(
+                Diagnostic::error(format!("unknown figure placement `{other}`"))
+                    .at(path, Pos::from(fg.referenced))
+                    .help("use `right` or `below`"),
             ),
         }
     }

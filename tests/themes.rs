@@ -104,3 +104,42 @@ fn commentary_beside_puts_the_box_right_of_the_text() {
     }
     assert!(found, "no paper slide with a commentary box");
 }
+
+#[test]
+fn figures_below_sit_under_the_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("below.yaml"),
+        "extends: default\npaper:\n  figures: below\n",
+    )
+    .expect("write");
+    let t = theme::load("below.yaml", dir.path()).expect("loads");
+    let deck = document::load(
+        Path::new("samples/2020-10-ai-update.yaml"),
+        &LoadOptions::default(),
+    )
+    .deck
+    .expect("loads");
+    let (doc, _) = surveydeck::lay_out_with(&deck, &t).expect("lays out");
+    let mut checked = 0;
+    for page in &doc.pages {
+        let body = page.items.iter().find_map(|i| match i {
+            Item::Text(t) if t.role == surveydeck::pages::Role::Body => Some(t.rect),
+            _ => None,
+        });
+        let Some(body) = body else { continue };
+        for item in &page.items {
+            let (Item::Image(im), true) = (item, true) else {
+                continue;
+            };
+            assert!(
+                im.rect.y >= body.bottom() - 0.5,
+                "{}: image {:?} overlaps the text {body:?}",
+                page.title,
+                im.rect
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 5, "only {checked} figures checked");
+}

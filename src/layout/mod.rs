@@ -631,8 +631,19 @@ impl<'a> Cx<'a> {
             (footer_top - body_top).max(40.0),
         );
         let has_text = !body.flow.is_empty();
+        // Figures go right of the text, or under it when the theme says so.
+        let below =
+            t.figures == crate::theme::Figures::Below && has_text && !body.figures.is_empty();
+        let text_region = if below {
+            Rect::new(region.x, region.y, region.w, region.h * BELOW_TEXT)
+        } else {
+            region
+        };
         let fig_col = if body.figures.is_empty() {
             None
+        } else if below {
+            let y = region.y + region.h * (BELOW_TEXT + 0.03);
+            Some(Rect::new(region.x, y, region.w, region.bottom() - y))
         } else if has_text {
             Some(Rect::new(
                 region.x + region.w * 0.6,
@@ -648,7 +659,7 @@ impl<'a> Cx<'a> {
             && has_text
             && fig_col.is_none()
             && !body.callout.is_empty();
-        let text_w = if fig_col.is_some() && has_text {
+        let text_w = if fig_col.is_some() && has_text && !below {
             region.w * 0.58
         } else if beside {
             region.w * BESIDE_TEXT
@@ -664,7 +675,7 @@ impl<'a> Cx<'a> {
             .collect();
         let mut chosen = None;
         for &s in &scales {
-            let plan = self.plan(&body, s, region, text_w, beside);
+            let plan = self.plan(&body, s, text_region, text_w, beside);
             if plan.pages.len() == 1 {
                 chosen = Some((s, plan));
                 break;
@@ -681,14 +692,17 @@ impl<'a> Cx<'a> {
                     .len();
                 let mut best = None;
                 for &s in &scales {
-                    let plan = self.plan(&body, s, region, text_w, beside);
+                    let plan = self.plan(&body, s, text_region, text_w, beside);
                     if plan.pages.len() <= n {
                         best = Some((s, plan));
                         break;
                     }
                 }
                 best.unwrap_or_else(|| {
-                    (smallest, self.plan(&body, smallest, region, text_w, beside))
+                    (
+                        smallest,
+                        self.plan(&body, smallest, text_region, text_w, beside),
+                    )
                 })
             }
         };
@@ -726,6 +740,12 @@ impl<'a> Cx<'a> {
             let (mut items, top) = self.header(&header, &suffix);
             let dy = top - region.y;
             let page_region = Rect::new(region.x, top, region.w, (footer_top - top).max(10.0));
+            // The text (and its commentary box) keep to their share when figures are below.
+            let text_area = if below {
+                Rect::new(region.x, top, region.w, text_region.h)
+            } else {
+                page_region
+            };
             let mut ps = Vec::new();
             let mut y = top;
             for mut lp in paras {
@@ -740,22 +760,23 @@ impl<'a> Cx<'a> {
             if i == 0
                 && let Some(col) = fig_col
             {
+                let reserve = if below { 0.0 } else { plan.callout_h };
                 let col = Rect::new(
                     col.x,
                     col.y + dy,
                     col.w,
-                    (page_region.bottom() - (col.y + dy) - plan.callout_h).max(20.0),
+                    (page_region.bottom() - (col.y + dy) - reserve).max(20.0),
                 );
                 self.figures(&body.figures, col, &mut items);
             }
             if i + 1 == n && !plan.callout.is_empty() {
                 // The box follows the text; with figures beside the text it
                 // keeps the foot of the slide, which the figures leave free.
-                let after = (i > 0 || fig_col.is_none()).then_some(y);
+                let after = (i > 0 || fig_col.is_none() || below).then_some(y);
                 self.callout(
                     plan.callout.clone(),
                     plan.callout_h,
-                    page_region,
+                    text_area,
                     beside,
                     after,
                     &mut items,
@@ -786,6 +807,8 @@ const CALLOUT_PAD: f32 = 10.0;
 /// and where the box starts.
 const BESIDE_TEXT: f32 = 0.6;
 const BESIDE_BOX: f32 = 0.63;
+/// With figures below the text: the text's share of the body's height.
+const BELOW_TEXT: f32 = 0.55;
 const CALLOUT_GAP: f32 = 12.0;
 
 impl Cx<'_> {
