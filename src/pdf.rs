@@ -55,7 +55,7 @@ impl Default for PdfOptions {
 
 /// Resources shared by every page of one PDF: each font and image is
 /// registered once so krilla writes it once.
-pub struct Resources {
+struct Resources {
     fonts: HashMap<usize, Font>,
     images: HashMap<usize, Image>,
     /// Smooth upscaled images; PDF/A forbids the flag.
@@ -63,7 +63,7 @@ pub struct Resources {
 }
 
 impl Resources {
-    pub fn new() -> Self {
+    fn new() -> Self {
         Resources {
             fonts: HashMap::new(),
             images: HashMap::new(),
@@ -96,12 +96,6 @@ impl Resources {
         .map_err(|e| format!("{}: {e}", d.path.display()))?;
         self.images.insert(i, img.clone());
         Ok(img)
-    }
-}
-
-impl Default for Resources {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -158,7 +152,6 @@ pub fn write_pdf(doc: &Pages, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
         let mut painter = Painter {
             doc,
             res: &mut res,
-            transform: Transform::identity(),
             tagged,
             links: Vec::new(),
         };
@@ -464,7 +457,6 @@ struct ParaRec {
 struct Painter<'a> {
     doc: &'a Pages,
     res: &'a mut Resources,
-    transform: Transform,
     tagged: bool,
     links: Vec<(Rect, Link)>,
 }
@@ -519,7 +511,7 @@ impl Painter<'_> {
             }
             draw_run(s, self.doc, r, self.res)?;
             if let Some(l) = &r.link {
-                let annot = self.add_link(map_rect(&self.transform, r.rect()), l.clone());
+                let annot = self.add_link(r.rect(), l.clone());
                 if open.as_ref().is_some_and(|(ol, _)| ol != l)
                     && let Some((_, kids)) = open.take()
                 {
@@ -580,7 +572,6 @@ impl Painter<'_> {
     ) -> Result<Vec<TNode>, String> {
         let doc = self.doc;
         let mut nodes = Vec::new();
-        s.push_transform(&self.transform);
         if page.background != Color(255, 255, 255)
             && let Some(p) = rect_path(Rect::new(0.0, 0.0, doc.width, doc.height), 0.0)
         {
@@ -694,7 +685,6 @@ impl Painter<'_> {
                 }
             }
         }
-        s.pop();
         Ok(nodes)
     }
 }
@@ -775,11 +765,6 @@ fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) ->
         })
         .collect();
     TNode::Group(K::L(numbered), children)
-}
-
-fn map_rect(t: &Transform, r: Rect) -> Rect {
-    let (sx, sy, tx, ty) = (t.sx(), t.sy(), t.tx(), t.ty());
-    Rect::new(r.x * sx + tx, r.y * sy + ty, r.w * sx, r.h * sy)
 }
 
 fn draw_run(

@@ -89,6 +89,20 @@ impl Theme {
         }
     }
 
+    /// The colours writers carry into formats with a theme of their own (PPTX).
+    pub fn palette(&self) -> crate::pages::Palette {
+        crate::pages::Palette {
+            background: self.background,
+            text: self.text,
+            heading: self.heading,
+            muted: self.muted,
+            accent: self.accent,
+            link: self.link,
+            callout_fill: self.callout_fill,
+            badge_fill: self.badge_fill,
+        }
+    }
+
     pub fn bullet(&self, level: u8) -> &str {
         let i = usize::from(level).min(self.bullets.len().saturating_sub(1));
         self.bullets.get(i).map_or("•", String::as_str)

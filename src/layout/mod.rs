@@ -112,16 +112,7 @@ pub fn layout(
         outline,
         images: images.list.clone(),
         fonts: book.infos(),
-        palette: pages::Palette {
-            background: theme.background,
-            text: theme.text,
-            heading: theme.heading,
-            muted: theme.muted,
-            accent: theme.accent,
-            link: theme.link,
-            callout_fill: theme.callout_fill,
-            badge_fill: theme.badge_fill,
-        },
+        palette: theme.palette(),
     };
     Ok((doc, cx.diags))
 }

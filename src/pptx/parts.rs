@@ -190,6 +190,15 @@ fn ph_with_frame(
     x.close("p:sp");
 }
 
+/// A master's background: the theme's first background fill in `bg1`.
+fn theme_background(x: &mut Xml) {
+    x.open("p:bg", &[]);
+    x.open("p:bgRef", &[at("idx", 1001)]);
+    x.empty("a:schemeClr", &[at("val", "bg1")]);
+    x.close("p:bgRef");
+    x.close("p:bg");
+}
+
 /// The slide master: title and body placeholders, text styles in the
 /// theme fonts, and the list of layouts (relationship ids `layout_rids`).
 pub fn master_xml(w: f32, h: f32, layout_rids: &[String]) -> Result<Vec<u8>, PptxError> {
@@ -197,11 +206,7 @@ pub fn master_xml(w: f32, h: f32, layout_rids: &[String]) -> Result<Vec<u8>, Ppt
     let mut x = Xml::new();
     open_root(&mut x, "p:sldMaster", &[]);
     x.open("p:cSld", &[]);
-    x.open("p:bg", &[]);
-    x.open("p:bgRef", &[at("idx", 1001)]);
-    x.empty("a:schemeClr", &[at("val", "bg1")]);
-    x.close("p:bgRef");
-    x.close("p:bg");
+    theme_background(&mut x);
     tree_start(&mut x);
     ph_with_frame(
         &mut x,
@@ -321,11 +326,7 @@ pub fn notes_master_xml(slide_w: f32, slide_h: f32) -> Result<Vec<u8>, PptxError
     let mut x = Xml::new();
     open_root(&mut x, "p:notesMaster", &[]);
     x.open("p:cSld", &[]);
-    x.open("p:bg", &[]);
-    x.open("p:bgRef", &[at("idx", 1001)]);
-    x.empty("a:schemeClr", &[at("val", "bg1")]);
-    x.close("p:bgRef");
-    x.close("p:bg");
+    theme_background(&mut x);
     tree_start(&mut x);
     // Points of the notes page: 540 × 720.
     let (pw, ph) = (540.0f32, 720.0f32);
