@@ -28,19 +28,23 @@
 //! [`lo_autospace`]) at the end of a text run where Asian and other text
 //! meet: spaces, curly quotes, "•", "⇒", "①" and the like are weak and take
 //! the script before them, so the space comes also across a space; not
-//! inside a link (a field there), and not at a line's end. The interval is
-//! computed for both models and intersected, so both break where we did.
+//! inside a link (a field there), and not at a line's end. That space is
+//! LibreOffice's default only outside Japanese and Korean locales (its
+//! drawing documents turn it off there), so LibreOffice as our Japanese
+//! users run it is a third model: rounded advances, no added space. The
+//! interval is computed for all three models and intersected, so each
+//! breaks where we did (tested in a C and a Japanese locale).
 //! We do not write our quarter-ems as character spacing: LibreOffice would
 //! double them, and per-character `spc` runs make the text awkward to edit;
-//! in PowerPoint mixed lines are therefore up to a quarter em per script
-//! change tighter than in the PDF. In LibreOffice they are wider: it also
-//! spaces ASCII punctuation and spaced digits inside Japanese ("間に,効",
-//! "約 12 種類"), where our layout adds nothing. Its lines keep our breaks
-//! (the box is as wide as they need) but run past their block, on the
-//! reference sample by up to 47 pt, and once (page 7) past the slide's edge,
-//! where LibreOffice clips them. No markup turns that spacing off: DrawingML
-//! has no attribute for it, and LibreOffice imports none into its
-//! `ParaIsCharacterDistance`.
+//! in PowerPoint, and in LibreOffice in a Japanese locale, mixed lines are
+//! therefore up to a quarter em per script change tighter than in the PDF.
+//! In LibreOffice in other locales they are wider: it also spaces ASCII
+//! punctuation and spaced digits inside Japanese ("間に,効", "約 12 種類"),
+//! where our layout adds nothing. Its lines keep our breaks (the box is as
+//! wide as they need) but run past their block, on the reference sample by
+//! up to 47 pt, and once (page 7) past the slide's edge, where LibreOffice
+//! clips them. No markup turns that spacing off: DrawingML has no attribute
+//! for it, and LibreOffice imports none into its `ParaIsCharacterDistance`.
 //!
 //! The unit is taken conservatively short (one character of Japanese, one
 //! Latin word up to punctuation), so a renderer whose kinsoku or word rules
@@ -533,18 +537,19 @@ fn blank(c: &Cluster<'_>) -> bool {
     c.text.trim().is_empty()
 }
 
-/// Widths of a line in the two renderer models: PowerPoint (the font's
-/// advances) and LibreOffice (its rounded advances, plus its automatic space
+/// Widths of a line in the three renderer models: PowerPoint (the font's
+/// advances), LibreOffice (its rounded advances, plus its automatic space
 /// wherever Asian and other text meet inside the line; not at the line's
-/// end, measured).
-fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32) {
+/// end, measured) and LibreOffice in a Japanese or Korean locale (the
+/// rounded advances alone: there its automatic space is off by default).
+fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32, f32) {
     let end = cl.iter().rposition(|c| !blank(c)).map_or(0, |i| i + 1);
     let raw: f32 = cl[..end].iter().map(|c| c.raw).sum();
     let lo: f32 = cl[..end].iter().map(|c| c.lo).sum();
     let extra: f32 = (1..end)
         .map(|k| autospace(&cl[k - 1], scripts[k - 1], scripts[k]))
         .sum();
-    (raw, lo + extra)
+    (raw, lo + extra, lo)
 }
 
 /// The first unit of a line: one cluster, or the Latin word it starts
@@ -571,7 +576,13 @@ fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32) {
 /// space goes between each pair of lines.
 pub struct Analysis {
     pub powerpoint: Vec<LineFit>,
+    /// LibreOffice with its automatic space between scripts (its default
+    /// in most locales).
     pub libreoffice: Vec<LineFit>,
+    /// LibreOffice without it: its default when the locale is Japanese or
+    /// Korean (LibreOffice's `SdDrawDocument` sets the pool default by
+    /// locale), so what our Japanese users see.
+    pub libreoffice_cjk: Vec<LineFit>,
     pub spaces: Vec<bool>,
 }
 
@@ -598,11 +609,12 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
     let mut a = Analysis {
         powerpoint: Vec::new(),
         libreoffice: Vec::new(),
+        libreoffice_cjk: Vec::new(),
         spaces: Vec::new(),
     };
     for (i, cl) in lines.iter().enumerate() {
         let sc = &scripts[i];
-        let (ppt, mut lo) = line_widths(cl, sc);
+        let (ppt, mut lo, lo_cjk) = line_widths(cl, sc);
         if i == 0
             && let Some(m) = prefix.filter(|m| !m.tab)
             && let Some(&s) = sc.first()
@@ -622,7 +634,7 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
             };
             lo += autospace(&marker, before, s);
         }
-        let (mut ppt_pull, mut lo_pull) = (0.0, 0.0);
+        let (mut ppt_pull, mut lo_pull, mut cjk_pull) = (0.0, 0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
             let space = dropped_space(&texts[i], &texts[i + 1]);
             a.spaces.push(space);
@@ -648,6 +660,7 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
             };
             ppt_pull = gap.0 + unit;
             lo_pull = gap.1 + junction + unit_lo;
+            cjk_pull = gap.1 + unit_lo;
         }
         a.powerpoint.push(LineFit {
             width: ppt,
@@ -656,6 +669,10 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
         a.libreoffice.push(LineFit {
             width: lo,
             pull: lo_pull,
+        });
+        a.libreoffice_cjk.push(LineFit {
+            width: lo_cjk,
+            pull: cjk_pull,
         });
     }
     a
@@ -706,14 +723,18 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
     let rest_x = p.lines.get(1).map_or(first.x, |l| l.x);
     if p.align == Align::Left {
         // A first line that starts further right has that much less room.
-        for f in [a.powerpoint.first_mut(), a.libreoffice.first_mut()]
-            .into_iter()
-            .flatten()
+        for f in [
+            a.powerpoint.first_mut(),
+            a.libreoffice.first_mut(),
+            a.libreoffice_cjk.first_mut(),
+        ]
+        .into_iter()
+        .flatten()
         {
             f.width += first.x - rest_x;
         }
     }
-    let (lower, upper) = common_interval(&[&a.powerpoint, &a.libreoffice]);
+    let (lower, upper) = common_interval(&[&a.powerpoint, &a.libreoffice, &a.libreoffice_cjk]);
     let (lo, hi, indent, breaks) = match p.align {
         Align::Left => {
             let lo = rest_x;
@@ -1186,20 +1207,22 @@ mod tests {
             cl("本", 20.0),
         ];
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (ppt, lo) = line_widths(&line, &s[0]);
+        let (ppt, lo, cjk) = line_widths(&line, &s[0]);
         assert_eq!(ppt, 61.0);
         assert!((lo - (66.0 + gap)).abs() < 1e-4);
+        // In a Japanese locale: the rounded advances alone.
+        assert_eq!(cjk, 66.0);
         // Not at the line's end, nor after a trailing space.
         let line = [cl("日", 20.0), cl("A", 10.0), cl("日", 20.0), cl(" ", 6.0)];
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (ppt, lo) = line_widths(&line, &s[0]);
+        let (ppt, lo, _) = line_widths(&line, &s[0]);
         assert_eq!(ppt, 50.0);
         assert!((lo - (53.0 + 2.0 * gap)).abs() < 1e-4);
         // Not inside or after a link.
         let mut line = [cl("A", 10.0), cl("日", 20.0), cl("A", 10.0)];
         line[1].link = true;
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (_, lo) = line_widths(&line, &s[0]);
+        let (_, lo, _) = line_widths(&line, &s[0]);
         assert!((lo - (43.0 + gap)).abs() < 1e-4);
     }
 
