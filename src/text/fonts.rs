@@ -1,7 +1,7 @@
 //! The font book: bundled faces, parsed once per process, with per-character
 //! fallback from the first family to the next.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::pages::FontInfo;
 
@@ -16,6 +16,44 @@ pub struct Face {
     /// Ascent and descent as fractions of the em (descent positive).
     pub ascent: f32,
     pub descent: f32,
+    /// Shaping plans by direction and script: building one walks the
+    /// font's feature lists, which for this CJK face costs more than
+    /// shaping a paragraph, and a deck needs only a handful.
+    plans: Mutex<Vec<PlanEntry>>,
+}
+
+type PlanEntry = (
+    rustybuzz::Direction,
+    Option<rustybuzz::Script>,
+    Arc<rustybuzz::ShapePlan>,
+);
+
+impl Face {
+    /// Shapes `text` (one face, one style) with the default features.
+    pub fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let (dir, script) = (buf.direction(), Some(buf.script()));
+        let plan = {
+            let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+            match plans.iter().find(|(d, s, _)| *d == dir && *s == script) {
+                Some((.., p)) => Arc::clone(p),
+                None => {
+                    let p = Arc::new(rustybuzz::ShapePlan::new(
+                        &self.rb,
+                        dir,
+                        script,
+                        buf.language().as_ref(),
+                        &[],
+                    ));
+                    plans.push((dir, script, Arc::clone(&p)));
+                    p
+                }
+            }
+        };
+        rustybuzz::shape_with_plan(&self.rb, &plan, buf)
+    }
 }
 
 /// A family: its regular and bold faces (indices into `FontBook::faces`).
@@ -153,6 +191,7 @@ impl FontBook {
             upem,
             ascent,
             descent,
+            plans: Mutex::new(Vec::new()),
         });
         Some(self.faces.len() - 1)
     }

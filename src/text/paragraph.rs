@@ -352,10 +352,7 @@ fn shape(
     for (s, e, span, face) in segs {
         let f = &book.faces[face];
         let scale = 1.0 / f.upem;
-        let mut buf = rustybuzz::UnicodeBuffer::new();
-        buf.push_str(&text[s..e]);
-        buf.guess_segment_properties();
-        let shaped = rustybuzz::shape(&f.rb, &[], buf);
+        let shaped = f.shape(&text[s..e]);
         let infos = shaped.glyph_infos();
         let pos = shaped.glyph_positions();
         // Cluster ends: the next distinct cluster start (LTR text only).
