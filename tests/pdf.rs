@@ -159,3 +159,98 @@ fn extracted_text_has_no_look_alikes() {
         assert!(!want.is_empty() || got.is_empty());
     }
 }
+
+/// The IDAT data of a PNG file, concatenated (its one zlib stream).
+fn idat(png: &[u8]) -> Vec<u8> {
+    let mut rest = &png[8..];
+    let mut out = Vec::new();
+    while rest.len() >= 12 {
+        let len = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        if &rest[4..8] == b"IDAT" {
+            out.extend_from_slice(&rest[8..8 + len]);
+        }
+        rest = &rest[12 + len..];
+    }
+    out
+}
+
+/// Image XObjects of a PDF: (filter, has DecodeParms, raw stream bytes).
+fn images(pdf: &Pdf) -> Vec<(String, bool, Vec<u8>)> {
+    pdf.objects
+        .values()
+        .filter_map(|o| match o {
+            Object::Stream(s) if field(&s.dict, b"Subtype") == "Image" => Some((
+                field(&s.dict, b"Filter"),
+                s.dict.get(b"DecodeParms").is_ok(),
+                s.content.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// JPEG figures go into the PDF byte for byte, and so do plain PNGs: their
+/// zlib data with the PNG predictors, decoding to the PNG's own pixels.
+/// Under a PDF standard (no embedded pages allowed) PNGs are decoded and
+/// re-compressed by krilla instead, and every figure is still there.
+#[test]
+fn figures_pass_through_as_they_are() {
+    let (doc, bytes) = build("2020-10-ai-update.yaml");
+    let pdf = Pdf::load_mem(&bytes).unwrap();
+    let found = images(&pdf);
+    assert_eq!(found.len(), doc.images.len(), "each figure once");
+    for d in &doc.images {
+        let want = match d.format {
+            surveydeck::pages::ImageFormat::Jpeg => ("DCTDecode", false, d.bytes.to_vec()),
+            surveydeck::pages::ImageFormat::Png => ("FlateDecode", true, idat(&d.bytes)),
+        };
+        assert!(
+            found
+                .iter()
+                .any(|(f, parms, data)| (f.as_str(), *parms, data) == (want.0, want.1, &want.2)),
+            "{} is not in the PDF as it is",
+            d.path.display()
+        );
+    }
+    // The passed-through data decodes (predictors undone) to the PNG's pixels.
+    let png = doc
+        .images
+        .iter()
+        .find(|d| d.format == surveydeck::pages::ImageFormat::Png)
+        .expect("the sample has PNG figures");
+    let mut reader = ::png::Decoder::new(std::io::Cursor::new(png.bytes.as_slice()))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(frame.buffer_size());
+    let stream = pdf
+        .objects
+        .values()
+        .find_map(|o| match o {
+            Object::Stream(s) if s.content == idat(&png.bytes) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(stream.decompressed_content().unwrap(), pixels);
+
+    let (_, strict) = {
+        let loaded = document::load(
+            Path::new("samples/2020-10-ai-update.yaml"),
+            &LoadOptions::default(),
+        );
+        let (doc, _) = surveydeck::lay_out(&loaded.deck.unwrap()).unwrap();
+        let opts = surveydeck::pdf::PdfOptions {
+            standards: vec![surveydeck::pdf::Standard::Ua1],
+            ..Default::default()
+        };
+        let bytes = surveydeck::pdf::write_pdf(&doc, &opts).unwrap();
+        (doc, bytes)
+    };
+    let strict = images(&Pdf::load_mem(&strict).unwrap());
+    assert_eq!(strict.len(), doc.images.len());
+    assert!(
+        strict.iter().all(|(_, parms, _)| !parms),
+        "krilla's own encoding under PDF/UA"
+    );
+}

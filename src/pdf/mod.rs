@@ -1,6 +1,8 @@
 //! PDF writer: the pages model drawn with krilla. Fonts are embedded as
 //! subsets with ToUnicode built from our text, so copied text is exact.
 
+mod png;
+
 use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 use std::sync::Arc;
@@ -60,6 +62,14 @@ struct Resources {
     images: HashMap<usize, Image>,
     /// Smooth upscaled images; PDF/A forbids the flag.
     interpolate: bool,
+    /// PNGs passed through as they are (see `png`).
+    carrier: Option<png::Carrier>,
+}
+
+/// How a figure is drawn: a krilla image, or a page of the carrier PDF.
+enum Figure {
+    Image(Image),
+    Page(usize),
 }
 
 impl Resources {
@@ -68,6 +78,7 @@ impl Resources {
             fonts: HashMap::new(),
             images: HashMap::new(),
             interpolate: true,
+            carrier: None,
         }
     }
 
@@ -82,20 +93,24 @@ impl Resources {
         Some(f)
     }
 
-    fn image(&mut self, doc: &Pages, i: usize) -> Result<Image, String> {
+    fn image(&mut self, doc: &Pages, i: usize) -> Result<Figure, String> {
+        if let Some(&page) = self.carrier.as_ref().and_then(|c| c.page_of.get(&i)) {
+            return Ok(Figure::Page(page));
+        }
         if let Some(img) = self.images.get(&i) {
-            return Ok(img.clone());
+            return Ok(Figure::Image(img.clone()));
         }
         let d = doc.images.get(i).ok_or("missing image")?;
         let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = d.bytes.clone();
-        // JPEG goes in as it is (DCT passthrough); PNG is re-compressed losslessly.
+        // JPEG goes in as it is (DCT passthrough); other PNGs are decoded and
+        // re-compressed losslessly.
         let img = match d.format {
             ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), self.interpolate),
             ImageFormat::Png => Image::from_png(bytes.into(), self.interpolate),
         }
         .map_err(|e| format!("{}: {e}", d.path.display()))?;
         self.images.insert(i, img.clone());
-        Ok(img)
+        Ok(Figure::Image(img))
     }
 }
 
@@ -130,6 +145,10 @@ pub fn write_pdf(doc: &Pages, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
         .standards
         .iter()
         .any(|s| matches!(s, Standard::A2a | Standard::A2b | Standard::A2u));
+    // The PDF standards we offer forbid embedded pages.
+    if opts.standards.is_empty() {
+        res.carrier = png::Carrier::new(&doc.images, res.interpolate);
+    }
     // First pages of top-level outline entries carry level-1 headings.
     let sections: std::collections::BTreeSet<usize> = doc.outline.iter().map(|o| o.page).collect();
     let mut tree = TagTree::new().with_lang(Some(doc.meta.language.clone()));
@@ -608,7 +627,14 @@ impl Painter<'_> {
                     };
                     let id = self.tag(s, ContentTag::Other);
                     s.push_transform(&Transform::from_translate(im.rect.x, im.rect.y));
-                    s.draw_image(img, size);
+                    match img {
+                        Figure::Image(img) => s.draw_image(img, size),
+                        Figure::Page(page) => {
+                            if let Some(c) = &self.res.carrier {
+                                s.draw_pdf_page(&c.pdf, size, page);
+                            }
+                        }
+                    }
                     s.pop();
                     if let Some(id) = self.end(s, id) {
                         nodes.push(TNode::Group(
