@@ -131,10 +131,13 @@ pub fn check(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
             MAX_PIXELS / 1_000_000
         ));
     }
-    // Decode fully once so a truncated or corrupt file fails here with its
-    // name, not later inside a writer. PNG rows are only inflated and
-    // unfiltered (no palette or bit-depth expansion): that finds every
-    // corruption at a third of the cost of a full decode.
+    // A truncated or corrupt file fails here with its name, not later inside
+    // a writer. PNG rows are inflated and unfiltered (no palette or bit-depth
+    // expansion), which finds every corruption the writers could meet at a
+    // third of the cost of a full decode. JPEG is never decoded by the
+    // writers (both pass it through), so its segment structure is checked
+    // instead: that finds truncation and kinds viewers cannot show, at a
+    // tenth of the cost of decoding.
     match format {
         ImageFormat::Png => {
             let mut decoder = png::Decoder::new(Cursor::new(bytes));
@@ -150,13 +153,132 @@ pub fn check(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
                 .next_frame(&mut buf)
                 .map_err(|e| format!("unreadable or corrupt image: {e}"))?;
         }
-        ImageFormat::Jpeg => {
-            let mut reader = image::ImageReader::with_format(Cursor::new(bytes), fmt);
-            reader.limits(image::Limits::default());
-            reader
-                .decode()
-                .map_err(|e| format!("unreadable or corrupt image: {e}"))?;
-        }
+        ImageFormat::Jpeg => jpeg_structure(bytes)?,
     }
     Ok((format, w, h))
+}
+
+/// Walks a JPEG's segments and entropy-coded data (ITU T.81, annex B) to its
+/// end-of-image marker. Hand-written because the decoders only check a file
+/// by decoding it all.
+fn jpeg_structure(bytes: &[u8]) -> Result<(), String> {
+    let corrupt = |what: &str| format!("unreadable or corrupt image: {what}");
+    let truncated = || corrupt("the JPEG data ends early (a truncated file?)");
+    let mut at = 2; // after SOI
+    let mut frame = false;
+    loop {
+        // A marker: 0xFF (fill bytes allowed), then its code.
+        if bytes.get(at) != Some(&0xFF) {
+            return Err(if at >= bytes.len() {
+                truncated()
+            } else {
+                corrupt("a JPEG segment is damaged")
+            });
+        }
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&code) = bytes.get(at) else {
+            return Err(truncated());
+        };
+        at += 1;
+        match code {
+            0xD9 => return Ok(()),
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let len = match bytes.get(at..at + 2) {
+            Some(l) => usize::from(u16::from_be_bytes([l[0], l[1]])),
+            None => return Err(truncated()),
+        };
+        if len < 2 {
+            return Err(corrupt("a JPEG segment is damaged"));
+        }
+        let body = bytes.get(at + 2..at + len).ok_or_else(truncated)?;
+        at += len;
+        match code {
+            0xC0..=0xC2 => {
+                if body.first() != Some(&8) {
+                    return Err("the JPEG has more than 8 bits per sample, which PDF and PowerPoint cannot show; re-save it as an ordinary JPEG".into());
+                }
+                frame = true;
+            }
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
+                return Err("the JPEG uses lossless, hierarchical or arithmetic coding, which many viewers cannot show; re-save it as an ordinary (baseline or progressive) JPEG".into());
+            }
+            0xDA => {
+                if !frame {
+                    return Err(corrupt("JPEG image data comes before its frame header"));
+                }
+                // Entropy-coded data runs to the next marker that is not a
+                // stuffed 0xFF00 or a restart marker.
+                loop {
+                    let ff = bytes[at..]
+                        .iter()
+                        .position(|&b| b == 0xFF)
+                        .ok_or_else(truncated)?;
+                    at += ff;
+                    match bytes.get(at + 1) {
+                        None => return Err(truncated()),
+                        Some(0x00 | 0xD0..=0xD7) => at += 2,
+                        Some(0xFF) => at += 1,
+                        Some(_) => break,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpegs() -> Vec<(String, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("samples/figures"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
+            .collect();
+        files.push(root.join("tests/fixtures/progressive.jpg"));
+        files
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn whole_jpegs_pass_and_every_truncation_fails() {
+        let all = jpegs();
+        assert!(all.len() > 10);
+        for (name, bytes) in &all {
+            assert_eq!(check(bytes).map(|c| c.0), Ok(ImageFormat::Jpeg), "{name}");
+            // Trailing bytes after the end marker are harmless.
+            let mut padded = bytes.clone();
+            padded.extend_from_slice(&[0; 16]);
+            assert!(jpeg_structure(&padded).is_ok(), "{name} padded");
+            for cut in (3..bytes.len()).step_by(7).chain([bytes.len() - 1]) {
+                let e = jpeg_structure(&bytes[..cut]).expect_err(&format!("{name} cut at {cut}"));
+                assert!(e.contains("corrupt"), "{name} cut at {cut}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn jpeg_kinds_viewers_cannot_show_are_refused() {
+        let (_, bytes) = &jpegs()[0];
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let mut arithmetic = bytes.clone();
+        arithmetic[sof + 1] = 0xC9;
+        assert!(
+            jpeg_structure(&arithmetic)
+                .unwrap_err()
+                .contains("arithmetic")
+        );
+        let mut twelve_bit = bytes.clone();
+        twelve_bit[sof + 4] = 12;
+        assert!(jpeg_structure(&twelve_bit).unwrap_err().contains("8 bits"));
+    }
 }
