@@ -1,6 +1,7 @@
 //! The font book: bundled faces, parsed once per process, with per-character
 //! fallback from the first family to the next.
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::pages::FontInfo;
@@ -66,18 +67,29 @@ pub struct Family {
 pub struct FontBook {
     pub faces: Vec<Face>,
     /// Families in fallback order: a character takes the first that has it.
+    /// Fixed once the book is built (lookups are cached).
     pub families: Vec<Family>,
+    /// `face_for` answers for the Basic Multilingual Plane, per weight
+    /// (regular, bold): 0 not yet asked, 1 no family, n + 2 family n. Every
+    /// character of a deck is looked up (a cmap search) each time it is
+    /// shaped; a deck has only a few thousand distinct ones.
+    coverage: [OnceLock<Box<[AtomicU8]>>; 2],
 }
 
 impl FontBook {
+    fn empty() -> FontBook {
+        FontBook {
+            faces: Vec::new(),
+            families: Vec::new(),
+            coverage: [OnceLock::new(), OnceLock::new()],
+        }
+    }
+
     /// The bundled BIZ UDPGothic Regular and Bold.
     pub fn bundled() -> &'static FontBook {
         static BOOK: OnceLock<FontBook> = OnceLock::new();
         BOOK.get_or_init(|| {
-            let mut book = FontBook {
-                faces: Vec::new(),
-                families: Vec::new(),
-            };
+            let mut book = FontBook::empty();
             // The bundled files are checked by tests; failure here means a broken build.
             let regular = book
                 .add(REGULAR, "BIZ UDPGothic", "BIZUDPGothic-Regular", false)
@@ -131,10 +143,7 @@ impl FontBook {
             Ok(Box::leak(bytes.into_boxed_slice()))
         };
         let base = FontBook::bundled();
-        let mut book = FontBook {
-            faces: Vec::new(),
-            families: Vec::new(),
-        };
+        let mut book = FontBook::empty();
         let r = read(regular)?;
         let (family, ps) = names(r)
             .ok_or_else(|| format!("{} is not a TrueType/OpenType font", regular.display()))?;
@@ -199,10 +208,31 @@ impl FontBook {
     /// The face for `c` in the given weight: the first family that covers it.
     /// `None` when no bundled face has the character.
     pub fn face_for(&self, c: char, bold: bool) -> Option<usize> {
-        self.families
-            .iter()
-            .map(|f| if bold { f.bold } else { f.regular })
-            .find(|&i| self.faces[i].rb.glyph_index(c).is_some())
+        let face = |n: usize| {
+            let f = self.families[n];
+            if bold { f.bold } else { f.regular }
+        };
+        let search =
+            || (0..self.families.len()).find(|&n| self.faces[face(n)].rb.glyph_index(c).is_some());
+        let (Some(slot), true) = (
+            usize::try_from(u32::from(c)).ok().filter(|&i| i < 0x1_0000),
+            self.families.len() < 254,
+        ) else {
+            return search().map(face);
+        };
+        let table = self.coverage[usize::from(bold)]
+            .get_or_init(|| (0..0x1_0000).map(|_| AtomicU8::new(0)).collect());
+        let family = match table[slot].load(Ordering::Relaxed) {
+            0 => {
+                let found = search();
+                // Racing threads store the same answer.
+                table[slot].store(found.map_or(1, |n| n as u8 + 2), Ordering::Relaxed);
+                found
+            }
+            1 => None,
+            n => Some(usize::from(n) - 2),
+        };
+        family.map(face)
     }
 
     /// The face used for text that no face covers (it draws .notdef, reported as a warning).
