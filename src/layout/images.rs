@@ -5,6 +5,8 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::pages::{ImageData, ImageFormat};
 
 /// Images above this many pixels are refused before decoding (a
@@ -47,27 +49,13 @@ impl Images {
     /// Reads and checks `paths` on all cores (decoding is most of the cost),
     /// so `load` later only files the results in order.
     fn preload(&mut self, paths: Vec<PathBuf>) {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, 8);
-        let chunk = paths.len().div_ceil(workers).max(1);
-        let results: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = paths
-                .chunks(chunk)
-                .map(|group| {
-                    scope.spawn(move || {
-                        group
-                            .iter()
-                            .map(|p| (p.clone(), read_checked(p)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+        let results: Vec<_> = paths
+            .into_par_iter()
+            .map(|p| {
+                let r = read_checked(&p);
+                (p, r)
+            })
+            .collect();
         self.ready.extend(results);
     }
 

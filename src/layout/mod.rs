@@ -9,6 +9,8 @@ mod images;
 pub mod impose;
 mod text;
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::{
     Bookmark, Deck, Figure, Item, PaperSlide, RankEntry, Slide, SlideKind, plain,
@@ -34,43 +36,23 @@ pub fn layout(
     let mut images = images::Images::default();
     images.prepare(figure_paths(deck, theme));
     let images = &images;
-    // Slides are independent: lay them out on all cores, in contiguous
-    // chunks, and join the results in order (the output does not depend on
-    // the number of threads).
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8);
-    let chunk = deck.slides.len().div_ceil(workers).max(1);
-    let parts: Vec<(Vec<Vec<Page>>, Diagnostics)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = deck
-            .slides
-            .chunks(chunk)
-            .map(|slides| scope.spawn(move || lay_slides(deck, theme, book, images, slides)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    (
-                        Vec::new(),
-                        Diagnostics {
-                            items: vec![Diagnostic::error(
-                                "internal error: a layout thread stopped",
-                            )],
-                        },
-                    )
-                })
-            })
-            .collect()
-    });
+    // Slides are independent: lay them out on all cores, each worker with
+    // its own typesetter and shaping cache, taking slides as it frees up
+    // (slides differ a lot in cost). Results come back in slide order, so
+    // the output does not depend on the number of threads.
+    let parts: Vec<(Vec<Page>, Diagnostics)> = deck
+        .slides
+        .par_iter()
+        .map_init(
+            || Cx::new(deck, theme, book, images),
+            |cx, slide| lay_slide(cx, deck, slide),
+        )
+        .collect();
     let mut cx = Cx::new(deck, theme, book, images);
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
     for (pages, diags) in parts {
-        all.extend(pages);
+        all.push(pages);
         cx.diags.extend(diags);
-    }
-    if all.len() != deck.slides.len() {
-        return Err(cx.diags);
     }
     if cx.diags.has_errors() {
         return Err(cx.diags);
@@ -117,37 +99,28 @@ pub fn layout(
     Ok((doc, cx.diags))
 }
 
-/// Lays out a run of slides with its own typesetter (and shaping cache).
-fn lay_slides(
-    deck: &Deck,
-    theme: &Theme,
-    book: &FontBook,
-    images: &images::Images,
-    slides: &[Slide],
-) -> (Vec<Vec<Page>>, Diagnostics) {
-    let mut cx = Cx::new(deck, theme, book, images);
-    let mut out = Vec::with_capacity(slides.len());
-    for slide in slides {
-        cx.ts.missing.clear();
-        out.push(cx.slide(slide));
-        if !cx.ts.missing.is_empty() {
-            let list: Vec<String> = cx
-                .ts
-                .missing
-                .iter()
-                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
-                .collect();
-            cx.diags.push(
-                Diagnostic::warning(format!(
-                    "no bundled font has {}: drawn as an empty box",
-                    list.join(", ")
-                ))
-                .at(&deck.path, slide.pos)
-                .help("replace the character, or use a theme font that has it"),
-            );
-        }
+/// Lays out one slide (one or more pages, when it splits) with the
+/// diagnostics it raises.
+fn lay_slide(cx: &mut Cx, deck: &Deck, slide: &Slide) -> (Vec<Page>, Diagnostics) {
+    cx.ts.missing.clear();
+    let pages = cx.slide(slide);
+    if !cx.ts.missing.is_empty() {
+        let list: Vec<String> = cx
+            .ts
+            .missing
+            .iter()
+            .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+            .collect();
+        cx.diags.push(
+            Diagnostic::warning(format!(
+                "no bundled font has {}: drawn as an empty box",
+                list.join(", ")
+            ))
+            .at(&deck.path, slide.pos)
+            .help("replace the character, or use a theme font that has it"),
+        );
     }
-    (out, cx.diags)
+    (pages, std::mem::take(&mut cx.diags))
 }
 
 /// Every distinct image file the deck and theme use, in order of first use.
