@@ -33,24 +33,34 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (median(times), out.expect("at least one run"))
 }
 
-/// Median wall time of a whole command, and its peak memory (KB) from GNU time.
-fn process(runs: usize, cmd: &[&str], dir: &Path) -> Option<(Duration, Option<u64>)> {
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let ok = Command::new(cmd[0])
-            .args(&cmd[1..])
-            .current_dir(dir)
-            .output()
-            .ok()?
-            .status
-            .success();
-        if !ok {
-            return None;
+/// Wall times of whole commands, run in turn round after round (after one
+/// warm-up round) so that drifts in the machine's speed hit all of them
+/// alike; `None` for a command that fails.
+fn interleaved(rounds: usize, cmds: &[Vec<String>], dir: &Path) -> Vec<Option<Vec<Duration>>> {
+    let mut times: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); cmds.len()];
+    for round in 0..=rounds {
+        for (cmd, t) in cmds.iter().zip(times.iter_mut()) {
+            let Some(list) = t else { continue };
+            let start = Instant::now();
+            let ok = Command::new(&cmd[0])
+                .args(&cmd[1..])
+                .current_dir(dir)
+                .output()
+                .is_ok_and(|o| o.status.success());
+            let took = start.elapsed();
+            if !ok {
+                *t = None;
+            } else if round > 0 {
+                list.push(took);
+            }
         }
-        times.push(t.elapsed());
     }
-    let rss = Command::new("/usr/bin/time")
+    times
+}
+
+/// Peak memory (KB) of a command, from GNU time.
+fn peak_rss(cmd: &[String], dir: &Path) -> Option<u64> {
+    Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%M")
         .args(cmd)
@@ -64,8 +74,7 @@ fn process(runs: usize, cmd: &[&str], dir: &Path) -> Option<(Duration, Option<u6
                 .trim()
                 .parse()
                 .ok()
-        });
-    Some((median(times), rss))
+        })
 }
 
 /// A survey of `n` slides: rankings of ten papers with summaries and commentary.
@@ -147,23 +156,23 @@ fn main() {
         pptx.len() / 1024
     );
 
-    println!("## Whole process (median of 11, release binary)\n");
+    println!("## Whole process (release binary; 31 rounds, the commands in turn)\n");
     let bin = env!("CARGO_BIN_EXE_surveydeck");
     let out = tempfile::tempdir().expect("tmp");
     let o = out.path().to_string_lossy().into_owned();
     let sample_abs = root.join(SAMPLE).to_string_lossy().into_owned();
-    let ours_pdf = process(
-        11,
-        &[bin, "build", &sample_abs, "-o", &o, "--format", "pdf", "-q"],
-        &root,
-    );
-    let ours_both = process(11, &[bin, "build", &sample_abs, "-o", &o, "-q"], &root);
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    let mut cmds = vec![
+        owned(&[bin, "build", &sample_abs, "-o", &o, "--format", "pdf", "-q"]),
+        owned(&[bin, "build", &sample_abs, "-o", &o, "-q"]),
+    ];
     // Typst on the same slides with the same two fonts, if installed.
-    let typst = (|| {
-        let dir = tempfile::tempdir().ok()?;
+    let typst_dir = tempfile::tempdir().expect("tmp");
+    let typst_pdf = typst_dir.path().join("deck.pdf");
+    let typst_ready = (|| {
         let ok = Command::new("python3")
             .args(["../shared/bench/seed_to_md.py", "--out"])
-            .arg(dir.path())
+            .arg(typst_dir.path())
             .arg("../shared/seeds/000_9e3f0ab64c079ccc.txt")
             .output()
             .ok()?
@@ -172,67 +181,80 @@ fn main() {
         if !ok {
             return None;
         }
-        let typ = dir.path().join("deck.typ");
+        let typ = typst_dir.path().join("deck.typ");
         let text = std::fs::read_to_string(&typ)
             .ok()?
             .replace("Noto Sans CJK JP", "BIZ UDPGothic");
         std::fs::write(&typ, text).ok()?;
         let fonts = root.join("fonts").to_string_lossy().into_owned();
-        let typ_s = typ.to_string_lossy().into_owned();
-        let pdf_s = dir.path().join("deck.pdf").to_string_lossy().into_owned();
-        let r = process(
-            11,
-            &[
-                "typst",
-                "compile",
-                "--ignore-system-fonts",
-                "--font-path",
-                &fonts,
-                &typ_s,
-                &pdf_s,
-            ],
-            &root,
-        )?;
-        let pages = Command::new("pdfinfo")
-            .arg(&pdf_s)
-            .output()
-            .ok()
-            .and_then(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .find(|l| l.starts_with("Pages:"))
-                    .and_then(|l| l[6..].trim().parse::<usize>().ok())
-            });
-        Some((r, pages))
+        Some(owned(&[
+            "typst",
+            "compile",
+            "--ignore-system-fonts",
+            "--font-path",
+            &fonts,
+            &typ.to_string_lossy(),
+            &typst_pdf.to_string_lossy(),
+        ]))
     })();
+    if let Some(cmd) = &typst_ready {
+        cmds.push(cmd.clone());
+    }
+    let times = interleaved(31, &cmds, &root);
     println!("| command | median ms | peak RSS MB |\n| --- | ---: | ---: |");
-    let row = |name: &str, r: &Option<(Duration, Option<u64>)>| match r {
-        Some((t, rss)) => println!(
-            "| {name} | {:.1} | {} |",
-            ms(*t),
-            rss.map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
-        ),
-        None => println!("| {name} | failed | |"),
-    };
-    row("surveydeck build → PDF", &ours_pdf);
-    row("surveydeck build → PDF + PPTX", &ours_both);
-    match &typst {
-        Some((r, pages)) => {
-            row(
-                &format!(
+    let names = ["surveydeck build → PDF", "surveydeck build → PDF + PPTX"];
+    for (i, t) in times.iter().enumerate() {
+        let name = match names.get(i) {
+            Some(n) => (*n).to_owned(),
+            None => {
+                let pages = Command::new("pdfinfo")
+                    .arg(&typst_pdf)
+                    .output()
+                    .ok()
+                    .and_then(|o| {
+                        String::from_utf8_lossy(&o.stdout)
+                            .lines()
+                            .find(|l| l.starts_with("Pages:"))
+                            .and_then(|l| l[6..].trim().parse::<usize>().ok())
+                    });
+                format!(
                     "typst compile ({} pages)",
                     pages.map_or("?".into(), |p| p.to_string())
-                ),
-                &Some(*r),
-            );
-            if let Some((t, _)) = ours_pdf {
-                println!(
-                    "\nRatio: typst / surveydeck (PDF) = {:.2}×",
-                    ms(r.0) / ms(t)
-                );
+                )
             }
+        };
+        match t {
+            Some(list) => println!(
+                "| {name} | {:.1} | {} |",
+                ms(median(list.clone())),
+                peak_rss(&cmds[i], &root)
+                    .map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+            ),
+            None => println!("| {name} | failed | |"),
         }
-        None => println!("| typst compile | not installed (cargo install --locked typst-cli) | |"),
+    }
+    match (&times[0], times.get(2)) {
+        (Some(ours), Some(Some(typst))) => {
+            // Per round, then the median: a slow moment slows both commands.
+            let mut ratios: Vec<f64> = ours
+                .iter()
+                .zip(typst)
+                .map(|(a, b)| ms(*b) / ms(*a))
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "\nRatio typst / surveydeck (PDF): {:.2}× (median of per-round ratios; \
+                 quartiles {:.2}–{:.2}), {:.2}× from the medians",
+                ratios[ratios.len() / 2],
+                ratios[ratios.len() / 4],
+                ratios[3 * ratios.len() / 4],
+                ms(median(typst.clone())) / ms(median(ours.clone()))
+            );
+        }
+        _ if typst_ready.is_none() => {
+            println!("| typst compile | not installed (cargo install --locked typst-cli) | |")
+        }
+        _ => {}
     }
 
     println!(
