@@ -34,6 +34,8 @@ mod xml;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use rayon::prelude::*;
+
 use crate::pages::{Document, Item, PageKind, Role};
 use package::{Package, Rels, ct, rel};
 use parts::{EmbeddedFace, PresentationSpec, ThemeSpec};
@@ -235,9 +237,15 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
     let mut font_parts: Vec<(String, Vec<u8>)> = Vec::new();
     let mut embedded: Vec<EmbeddedFace> = Vec::new();
     if opts.embed_fonts {
-        for (font, usage) in font_usage(doc) {
-            let info = &doc.fonts[font];
-            let data = fonts::fntdata(info.data, &usage)?;
+        // Subsetting and wrapping each face is independent: on all cores.
+        let usage: Vec<_> = font_usage(doc).into_iter().collect();
+        let data: Vec<Result<Vec<u8>, PptxError>> = usage
+            .par_iter()
+            .map(|(font, used)| fonts::fntdata(doc.fonts[*font].data, used))
+            .collect();
+        for ((font, _), data) in usage.iter().zip(data) {
+            let info = &doc.fonts[*font];
+            let data = data?;
             let part = format!("ppt/fonts/font{}.fntdata", font_parts.len() + 1);
             let rid = pres.add(rel::FONT, &part);
             font_parts.push((part, data));
@@ -343,26 +351,37 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
         image_parts: &image_parts,
         lang: &lang,
     };
+    // Each slide's XML is independent of the others: build them on all
+    // cores, then file them in order.
+    type Built = (Vec<u8>, Rels, Option<Vec<u8>>);
+    let built: Vec<Result<Built, PptxError>> = doc
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut r = Rels::default();
+            let has_title = !page.title.trim().is_empty()
+                || page
+                    .items
+                    .iter()
+                    .any(|i| matches!(i, Item::Text(t) if t.role == Role::Title));
+            let layout = layout_for(page.kind, has_title);
+            r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
+            let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
+            let xml = slide::slide_xml(page, &mut r, &cx, title_ph)?;
+            let notes = match page.notes.as_deref().filter(|n| has_notes(Some(n))) {
+                Some(n) => Some(slide::notes_xml(n, &lang)?),
+                None => None,
+            };
+            Ok((xml, r, notes))
+        })
+        .collect();
     let mut notes_parts: Vec<(String, Vec<u8>, String)> = Vec::new();
-    for (i, page) in doc.pages.iter().enumerate() {
-        let mut r = Rels::default();
-        let has_title = !page.title.trim().is_empty()
-            || page
-                .items
-                .iter()
-                .any(|i| matches!(i, Item::Text(t) if t.role == Role::Title));
-        let layout = layout_for(page.kind, has_title);
-        r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
-        let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
-        let xml = slide::slide_xml(page, &mut r, &cx, title_ph)?;
-        if let Some(notes) = page.notes.as_deref().filter(|n| has_notes(Some(n))) {
+    for (i, b) in built.into_iter().enumerate() {
+        let (xml, mut r, notes) = b?;
+        if let Some(notes) = notes {
             let part = format!("ppt/notesSlides/notesSlide{}.xml", notes_parts.len() + 1);
             r.add(rel::NOTES_SLIDE, &part);
-            notes_parts.push((
-                part,
-                slide::notes_xml(notes, &lang)?,
-                slide_parts[i].clone(),
-            ));
+            notes_parts.push((part, notes, slide_parts[i].clone()));
         }
         pkg.add(&slide_parts[i], ct::SLIDE, xml);
         pkg.set_rels(&slide_parts[i], r);

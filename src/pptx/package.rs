@@ -3,6 +3,8 @@
 
 use std::io::{Cursor, Write};
 
+use rayon::prelude::*;
+use zip::ZipArchive;
 use zip::write::{SimpleFileOptions, ZipWriter};
 use zip::{CompressionMethod, DateTime};
 
@@ -280,10 +282,33 @@ impl Package {
             entries.push((rels_name(source), rels.to_xml(source)?, true));
         }
 
+        // Compressing is most of the cost: each part is compressed on its own
+        // core into a one-entry archive, whose entry is then copied into the
+        // package as it is, in order.
+        let compressed: Vec<Result<Option<Vec<u8>>, PptxError>> = entries
+            .par_iter()
+            .map(|(name, data, deflate)| {
+                if !deflate {
+                    return Ok(None);
+                }
+                let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+                one.start_file(name.as_str(), deflated)?;
+                one.write_all(data)?;
+                Ok(Some(one.finish()?.into_inner()))
+            })
+            .collect();
         let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, data, deflate) in entries {
-            zip.start_file(name, if deflate { deflated } else { stored })?;
-            zip.write_all(&data)?;
+        for ((name, data, _), one) in entries.iter().zip(compressed) {
+            match one? {
+                Some(archive) => {
+                    let mut archive = ZipArchive::new(Cursor::new(archive))?;
+                    zip.raw_copy_file(archive.by_index_raw(0)?)?;
+                }
+                None => {
+                    zip.start_file(name.as_str(), stored)?;
+                    zip.write_all(data)?;
+                }
+            }
         }
         Ok(zip.finish()?.into_inner())
     }
