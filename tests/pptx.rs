@@ -1667,8 +1667,9 @@ fn check_libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Vec<(usize, 
 }
 
 /// LibreOffice in an English locale breaks the reference sample's lines
-/// where our layout did. Its spacing between scripts makes some lines wider
-/// than the block (see `pptx::text`); they are listed, not failed.
+/// where our layout did, and no text runs off the slide. Its spacing between
+/// scripts makes some lines wider than the block (see `pptx::text`); they
+/// are listed, not failed.
 #[test]
 fn libreoffice_breaks_lines_where_the_layout_did() {
     let Some((doc, pages)) = libreoffice_words("C.UTF-8") else {
@@ -1676,6 +1677,18 @@ fn libreoffice_breaks_lines_where_the_layout_did() {
     };
     for (slide, by, text) in check_libreoffice_breaks(&doc, &pages) {
         println!("  wider than its block by {by:.1} pt on slide {slide}: {text}");
+    }
+    for (n, words) in pages.iter().enumerate() {
+        for w in words {
+            assert!(
+                w.x0 >= -0.5 && w.x1 <= doc.width + 0.5,
+                "slide {}: {:?} runs off the slide ({:.1}–{:.1} pt)",
+                n + 1,
+                w.text,
+                w.x0,
+                w.x1
+            );
+        }
     }
 }
 

@@ -350,6 +350,7 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
         slide_parts: &slide_parts,
         image_parts: &image_parts,
         lang: &lang,
+        slide_width: w,
     };
     // Each slide's XML is independent of the others: build them on all
     // cores, then file them in order.

@@ -67,6 +67,8 @@ pub struct SlideCtx<'a> {
     /// Package path of each `Document::images` entry (None: not embeddable).
     pub image_parts: &'a [Option<String>],
     pub lang: &'a str,
+    /// The slide's width in points.
+    pub slide_width: f32,
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -131,6 +133,7 @@ pub fn slide_xml(
                     rels,
                     slide_parts: cx.slide_parts,
                     lang: cx.lang,
+                    slide_width: cx.slide_width,
                 };
                 let ph = if block.role == Role::Title {
                     title_ph.take()

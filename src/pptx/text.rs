@@ -42,9 +42,12 @@
 //! punctuation and spaced digits inside Japanese ("間に,効", "約 12 種類"),
 //! where our layout adds nothing. Its lines keep our breaks (the box is as
 //! wide as they need) but run past their block, on the reference sample by
-//! up to 47 pt, and once (page 7) past the slide's edge, where LibreOffice
-//! clips them. No markup turns that spacing off: DrawingML has no attribute
-//! for it, and LibreOffice imports none into its `ParaIsCharacterDistance`.
+//! up to 47 pt. Where that box would run off the slide (LibreOffice clips
+//! text there), it is left out of the interval: LibreOffice in those locales
+//! then breaks a few such paragraphs a character or a word earlier (8 of the
+//! sample's 960 lines), and everything stays on the slide. No markup turns
+//! that spacing off: DrawingML has no attribute for it, and LibreOffice
+//! imports none into its `ParaIsCharacterDistance`.
 //!
 //! The unit is taken conservatively short (one character of Japanese, one
 //! Latin word up to punctuation), so a renderer whose kinsoku or word rules
@@ -686,6 +689,8 @@ pub struct TextCtx<'a, 'r> {
     pub slide_parts: &'a [String],
     /// BCP 47 language of the text, e.g. "ja-JP".
     pub lang: &'a str,
+    /// The slide's width in points: no text box runs past it.
+    pub slide_width: f32,
 }
 
 /// The paragraph's marker, unless it draws nothing.
@@ -708,7 +713,12 @@ struct Placed<'p> {
     number_tab: bool,
 }
 
-fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'p> {
+fn place<'p>(
+    p: &'p Paragraph,
+    block: &TextBlock,
+    faces: &Faces<'_>,
+    slide_width: f32,
+) -> Placed<'p> {
     let rect = block.rect;
     let first = &p.lines[0];
     // A number (not a bullet) is text, followed by a tab to the hanging
@@ -734,8 +744,43 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
             f.width += first.x - rest_x;
         }
     }
-    let (lower, upper) = common_interval(&[&a.powerpoint, &a.libreoffice, &a.libreoffice_cjk]);
-    let (lo, hi, indent, breaks) = match p.align {
+    let fit = |models: &[&[LineFit]]| {
+        let (lower, upper) = common_interval(models);
+        box_for(p, rect, rest_x, lower, upper)
+    };
+    // LibreOffice with its space between scripts needs the widest box. Where
+    // that box would run off the slide, LibreOffice would clip the line, so
+    // it is left out (it then breaks such a line a little earlier than we
+    // do): PowerPoint and LibreOffice in a Japanese locale still break where
+    // we did.
+    let mut placed = fit(&[&a.powerpoint, &a.libreoffice, &a.libreoffice_cjk]);
+    if placed.0 < -0.5 || placed.1 > slide_width + 0.5 {
+        placed = fit(&[&a.powerpoint, &a.libreoffice_cjk]);
+    }
+    let (lo, hi, indent, breaks) = placed;
+    Placed {
+        para: p,
+        lo,
+        hi,
+        indent,
+        breaks,
+        spaces: a.spaces,
+        number_tab,
+    }
+}
+
+/// The text area (left, right, first-line indent) for a paragraph whose
+/// renderers keep our breaks at any width in `[lower, upper)`, and whether
+/// it needs hard breaks instead.
+fn box_for(
+    p: &Paragraph,
+    rect: crate::pages::Rect,
+    rest_x: f32,
+    lower: f32,
+    upper: Option<f32>,
+) -> (f32, f32, f32, bool) {
+    let first = &p.lines[0];
+    match p.align {
         Align::Left => {
             let lo = rest_x;
             let (w, breaks) = choose_width(lower, upper, rect.right() - lo);
@@ -761,15 +806,6 @@ fn place<'p>(p: &'p Paragraph, block: &TextBlock, faces: &Faces<'_>) -> Placed<'
             let (w, breaks) = choose_width(lower, upper, r - rect.x);
             (r - w, r, 0.0, breaks)
         }
-    };
-    Placed {
-        para: p,
-        lo,
-        hi,
-        indent,
-        breaks,
-        spaces: a.spaces,
-        number_tab,
     }
 }
 
@@ -795,7 +831,7 @@ pub fn write_text_box(
         .paragraphs
         .iter()
         .filter(|p| !p.lines.is_empty())
-        .map(|p| place(p, block, cx.faces))
+        .map(|p| place(p, block, cx.faces, cx.slide_width))
         .collect();
 
     let rect = block.rect;
