@@ -254,6 +254,31 @@ mod tests {
         }
     }
 
+    /// Damaged files (bytes overwritten, cut anywhere) give an answer, never a
+    /// panic.
+    #[test]
+    fn damaged_jpegs_never_panic() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (_, bytes) in jpegs() {
+            for _ in 0..300 {
+                let mut b = bytes.clone();
+                for _ in 0..1 + next() % 4 {
+                    let i = (next() as usize) % b.len();
+                    b[i] = next() as u8;
+                }
+                b.truncate(1 + (next() as usize) % b.len());
+                let _ = jpeg_structure(&b);
+                let _ = check(&b);
+            }
+        }
+    }
+
     #[test]
     fn jpeg_kinds_viewers_cannot_show_are_refused() {
         let (_, bytes) = &jpegs()[0];

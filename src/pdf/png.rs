@@ -206,6 +206,37 @@ mod tests {
         assert_eq!(p.data, vec![1, 2, 3, 4, 5], "IDATs are concatenated");
     }
 
+    /// Damaged files (bytes overwritten, cut anywhere) give an answer, never a
+    /// panic.
+    #[test]
+    fn damaged_pngs_never_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/figures");
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "png") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(plain_png(&bytes).is_some(), "{}", path.display());
+            for _ in 0..300 {
+                let mut b = bytes.clone();
+                for _ in 0..1 + next() % 4 {
+                    let i = (next() as usize) % b.len();
+                    b[i] = next() as u8;
+                }
+                b.truncate(1 + (next() as usize) % b.len());
+                let _ = plain_png(&b);
+            }
+        }
+    }
+
     #[test]
     fn pngs_that_need_decoding_are_refused() {
         let with = |extra: (&[u8; 4], Vec<u8>), header: Vec<u8>| {
