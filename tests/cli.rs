@@ -616,3 +616,38 @@ fn pdf_ua_requires_alt_text_and_points_at_the_slide() {
     assert_eq!(d.location.as_deref(), Some("noalt.yaml:4:1"), "{}", d.block);
     assert!(!ws.path().join("bad/noalt.pdf").exists());
 }
+
+/// The outputs do not depend on how many threads build them: the reference
+/// sample built on one thread and on three gives the same PDF and PPTX bytes.
+#[test]
+fn outputs_do_not_depend_on_the_thread_count() {
+    let sample = root().join("samples/2020-10-ai-update.yaml");
+    let built: Vec<(Vec<u8>, Vec<u8>)> = ["1", "3"]
+        .iter()
+        .map(|threads| {
+            let out = tempfile::tempdir().unwrap();
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_surveydeck"))
+                .arg("build")
+                .arg(&sample)
+                .arg("-o")
+                .arg(out.path())
+                .arg("--quiet")
+                .env("RAYON_NUM_THREADS", threads)
+                .status()
+                .expect("runs");
+            assert!(status.success());
+            let read = |ext: &str| {
+                std::fs::read(out.path().join(format!("2020-10-ai-update.{ext}"))).unwrap()
+            };
+            (read("pdf"), read("pptx"))
+        })
+        .collect();
+    assert!(
+        built[0].0 == built[1].0,
+        "the PDF differs between 1 and 3 threads"
+    );
+    assert!(
+        built[0].1 == built[1].1,
+        "the PPTX differs between 1 and 3 threads"
+    );
+}
