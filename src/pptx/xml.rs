@@ -4,6 +4,8 @@
 //! first I/O error (which a `Vec` never produces) and reports it once at
 //! [`Xml::finish`]; call sites stay a readable list of elements.
 
+use std::borrow::Cow;
+
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
@@ -13,11 +15,51 @@ pub const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 pub const NS_P: &str = "http://schemas.openxmlformats.org/presentationml/2006/main";
 
 /// An attribute: name and already formatted value (quick-xml escapes it).
-pub type Attr<'a> = (&'a str, String);
+pub type Attr<'a> = (&'a str, Cow<'a, str>);
 
-/// Shorthand for building an attribute from anything printable.
-pub fn at(name: &str, value: impl ToString) -> Attr<'_> {
-    (name, value.to_string())
+/// An attribute value: text is borrowed, anything else is formatted.
+pub trait Value<'a> {
+    fn value(self) -> Cow<'a, str>;
+}
+
+impl<'a> Value<'a> for &'a str {
+    fn value(self) -> Cow<'a, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a> Value<'a> for &&'a str {
+    fn value(self) -> Cow<'a, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a> Value<'a> for &'a String {
+    fn value(self) -> Cow<'a, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a> Value<'a> for String {
+    fn value(self) -> Cow<'a, str> {
+        Cow::Owned(self)
+    }
+}
+
+macro_rules! formatted {
+    ($($t:ty),*) => {$(
+        impl<'a> Value<'a> for $t {
+            fn value(self) -> Cow<'a, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+formatted!(i32, i64, u8, u16, u32, u64, usize, f32, f64);
+
+/// Shorthand for building an attribute from text or a number.
+pub fn at<'a>(name: &'a str, value: impl Value<'a>) -> Attr<'a> {
+    (name, value.value())
 }
 
 pub struct Xml {
@@ -47,9 +89,17 @@ impl Xml {
     }
 
     fn start_tag<'a>(name: &'a str, attrs: &[Attr<'_>]) -> BytesStart<'a> {
-        let mut s = BytesStart::new(name);
+        // Room for every attribute up front (escaping rarely adds any): one
+        // allocation per element rather than one per attribute.
+        let room = attrs
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 4)
+            .sum::<usize>();
+        let mut content = String::with_capacity(name.len() + room);
+        content.push_str(name);
+        let mut s = BytesStart::from_content(content, name.len());
         for (k, v) in attrs {
-            s.push_attribute((*k, v.as_str()));
+            s.push_attribute((*k, v.as_ref()));
         }
         s
     }
