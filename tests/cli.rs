@@ -194,7 +194,6 @@ fn failing_write_keeps_the_previous_pdf_and_leaves_no_temp_files() {
 }
 
 #[test]
-
 fn failing_transcript_write_keeps_the_previous_pdf() {
     // build → out/talk.pdf; edit the survey; make out/talk.txt a folder;
     // `build --transcript` exits 3 ("cannot write out/talk.txt") but out/talk.pdf

@@ -891,7 +891,6 @@ fn figure_that_is_not_an_image_fails_the_build() {
 }
 
 #[test]
-
 fn check_rejects_a_figure_that_is_not_an_image() {
     // `surveydeck check` says "ok" and exits 0, then `build` of the same file exits 1 with
     // "figure ./figures/notes.png: not a PNG or JPEG file (unrecognised content)".
@@ -1134,8 +1133,24 @@ fn build_rejects_with(dir: &Path, extra: &[&str]) -> Out {
     out
 }
 
-#[test]
+/// Builds `s.yaml` in `dir` to a PDF and a transcript in `out/` (plus
+/// `extra` arguments), which must succeed, and returns the transcript.
+fn build_transcript(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "build",
+        "s.yaml",
+        "-o",
+        "out",
+        "--format",
+        "pdf",
+        "--transcript",
+    ];
+    args.extend_from_slice(extra);
+    run(dir, &args).expect(0);
+    std::fs::read_to_string(dir.join("out/s.txt")).unwrap()
+}
 
+#[test]
 fn unused_paper_warning_points_at_its_key() {
     let (_ws, err) = accepted(UNUSED);
     assert_diag(
@@ -1177,20 +1192,7 @@ fn radical_look_alikes_warn_and_are_mended() {
     build_rejects_with(dir, &["--deny-warnings"]);
 
     // The real ideographs are what the slides show.
-    run(
-        dir,
-        &[
-            "build",
-            "s.yaml",
-            "-o",
-            "out",
-            "--format",
-            "pdf",
-            "--transcript",
-        ],
-    )
-    .expect(0);
-    let t = std::fs::read_to_string(dir.join("out/s.txt")).unwrap();
+    let t = build_transcript(dir, &[]);
     assert!(t.contains("片山 豊"), "{t}");
     assert!(!t.contains('\u{2F5A}') && !t.contains('\u{2F2D}'), "{t}");
 }
@@ -1214,20 +1216,7 @@ fn control_character_warns() {
     );
     let dir = ws.path();
     run(dir, &["check", "--deny-warnings", "s.yaml"]).expect(1);
-    run(
-        dir,
-        &[
-            "build",
-            "s.yaml",
-            "-o",
-            "out",
-            "--format",
-            "pdf",
-            "--transcript",
-        ],
-    )
-    .expect(0);
-    let t = std::fs::read_to_string(dir.join("out/s.txt")).unwrap();
+    let t = build_transcript(dir, &[]);
     assert!(t.contains("ab c"), "{t}");
     assert!(!t.contains('\u{7}'));
 }
@@ -1307,21 +1296,7 @@ fn ranking_of_25_papers_numbers_past_20() {
     let ws = workspace();
     let dir = ws.path();
     write(dir, "s.yaml", ranking_of(25, true));
-    run(
-        dir,
-        &[
-            "build",
-            "s.yaml",
-            "-o",
-            "out",
-            "--format",
-            "pdf",
-            "--transcript",
-            "--dump-layout",
-            "out/layout.json",
-        ],
-    )
-    .expect(0);
+    let t = build_transcript(dir, &["--dump-layout", "out/layout.json"]);
     let pages = ranking_pages(&dir.join("out/layout.json"));
     assert!(!pages.is_empty(), "no ranking page");
     let all = pages.concat();
@@ -1334,14 +1309,12 @@ fn ranking_of_25_papers_numbers_past_20() {
             .any(|p| p.contains("㉑") && p.contains("論文 21")),
         "{pages:?}"
     );
-    let t = std::fs::read_to_string(dir.join("out/s.txt")).unwrap();
     assert!(t.contains("㉑ 論文 21"), "{t}");
     // Its paper slide carries the number too.
     assert!(t.matches("㉑ 論文 21").count() >= 2, "{t}");
 }
 
 #[test]
-
 fn long_ranking_without_translated_titles_is_split_evenly() {
     // 25 papers with only `title`: the list comes out as 7 slides, ①..⑥ alone
     // on one slide each and ⑦..㉕ (19 entries) on the last. With `title_ja` the
@@ -1440,7 +1413,6 @@ fn long_unbreakable_words_build() {
 // ------------------------------------------------- bugs found by these tests, since fixed
 
 #[test]
-
 fn tab_inside_a_block_scalar_is_text() {
     // Valid YAML (PyYAML reads notes as "code:\n\tindented\n"); surveydeck
     // reports "a tab is used for indentation" at 7:7 and exits 1.
@@ -1456,7 +1428,6 @@ fn tab_inside_a_block_scalar_is_text() {
 }
 
 #[test]
-
 fn non_utf8_offset_counts_the_bom() {
     let (_ws, err) = rejected(b"\xEF\xBB\xBFdeck:\n  title: \x83\x65\nsections: []\n");
     assert_diag(
