@@ -1114,8 +1114,8 @@ fn paper_defined_but_unused_is_a_warning() {
     assert!(dir.join("out/s.pdf").is_file());
 }
 
-/// `build s.yaml -o out --format pdf --transcript EXTRA…` must exit 1 and write nothing.
-fn build_rejects_with(dir: &Path, extra: &[&str]) -> Out {
+/// `build s.yaml -o out --format pdf --transcript EXTRA…` in `dir`.
+fn build_pdf_and_transcript(dir: &Path, extra: &[&str]) -> Out {
     let mut args = vec![
         "build",
         "s.yaml",
@@ -1126,27 +1126,21 @@ fn build_rejects_with(dir: &Path, extra: &[&str]) -> Out {
         "--transcript",
     ];
     args.extend_from_slice(extra);
-    let out = run(dir, &args);
+    run(dir, &args)
+}
+
+/// That build must exit 1 and write nothing.
+fn build_rejects_with(dir: &Path, extra: &[&str]) -> Out {
+    let out = build_pdf_and_transcript(dir, extra);
     out.expect(1);
     assert_eq!(entries(&dir.join("out")), Vec::<String>::new());
     assert_no_temp_files(dir);
     out
 }
 
-/// Builds `s.yaml` in `dir` to a PDF and a transcript in `out/` (plus
-/// `extra` arguments), which must succeed, and returns the transcript.
+/// That build must succeed; returns the transcript.
 fn build_transcript(dir: &Path, extra: &[&str]) -> String {
-    let mut args = vec![
-        "build",
-        "s.yaml",
-        "-o",
-        "out",
-        "--format",
-        "pdf",
-        "--transcript",
-    ];
-    args.extend_from_slice(extra);
-    run(dir, &args).expect(0);
+    build_pdf_and_transcript(dir, extra).expect(0);
     std::fs::read_to_string(dir.join("out/s.txt")).unwrap()
 }
 
