@@ -11,6 +11,7 @@ pub mod layout;
 pub mod output;
 pub mod pages;
 pub mod pdf;
+pub mod pipeline;
 pub mod pptx;
 pub mod text;
 pub mod theme;

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use surveydeck::diag::{Diagnostic, Diagnostics, Severity};
-use surveydeck::document::{self, LoadOptions, Source};
+use surveydeck::document;
+use surveydeck::pipeline;
 
 const EXIT_CODES: &str = "Exit codes: 0 success, 1 invalid input, 2 usage error, 3 I/O failure.";
 
@@ -22,18 +22,10 @@ enum Command {
     /// Build the slides: PDF and PPTX named after the survey file.
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
-    /// Validate a survey document without writing anything.
+    /// Run the whole build without writing anything: the same checks, the same exit code.
+    /// Takes every option of `build`, so `check` with a build's options checks that build.
     #[command(after_help = EXIT_CODES)]
-    Check {
-        /// The survey document (YAML).
-        survey: PathBuf,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Allow figures outside the survey's folder.
-        #[arg(long)]
-        allow_outside_files: bool,
-    },
+    Check(BuildArgs),
     /// Print the JSON Schema of the survey format (for editor completion and checks).
     Schema {
         /// Print the schema of theme files instead.
@@ -153,11 +145,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(args) => build(&args),
-        Command::Check {
-            survey,
-            deny_warnings,
-            allow_outside_files,
-        } => check(&survey, deny_warnings, allow_outside_files),
+        Command::Check(args) => check(&args),
         Command::Schema { theme } => {
             if theme {
                 println!("{}", surveydeck::theme::json_schema());
@@ -177,370 +165,93 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn report(diags: &Diagnostics, source: Option<&Source>, quiet: bool) {
-    for d in &diags.items {
-        if quiet && d.severity == Severity::Note {
-            continue;
-        }
-        let text = source
-            .filter(|s| d.file.as_deref() == Some(s.path.as_path()))
-            .map(|s| s.text.as_str());
-        eprint!("{}", d.render(text));
-    }
-}
-
-fn check(survey: &Path, deny_warnings: bool, allow_outside: bool) -> u8 {
-    let loaded = document::load(survey, &LoadOptions { allow_outside });
-    report(&loaded.diags, loaded.source.as_ref(), false);
-    let code = load_code(&loaded, deny_warnings);
-    if code == 0 {
-        let n = loaded.deck.as_ref().map_or(0, |d| d.slides.len());
-        eprintln!("{}: ok ({n} slides before fitting)", survey.display());
-    }
-    code
-}
-
-fn load_code(loaded: &document::Loaded, deny_warnings: bool) -> u8 {
-    if loaded.io_failure {
-        3
-    } else if loaded.deck.is_none() || (deny_warnings && loaded.diags.count(Severity::Warning) > 0)
-    {
-        1
-    } else {
-        0
-    }
-}
-
-fn build(args: &BuildArgs) -> u8 {
-    let opts = LoadOptions {
-        allow_outside: args.allow_outside_files,
-    };
-    let loaded = document::load(&args.survey, &opts);
-    let code = load_code(&loaded, args.deny_warnings);
-    if code != 0 {
-        report(&loaded.diags, loaded.source.as_ref(), args.quiet);
-        return code;
-    }
-    let Some(deck) = loaded.deck.as_ref() else {
-        return 1;
-    };
-    let mut diags = loaded.diags.clone();
-    let theme = match surveydeck::theme_for(deck, args.theme.as_deref()) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            report(&diags, loaded.source.as_ref(), args.quiet);
-            return 1;
-        }
-    };
-    let (mut doc, layout_diags) = match surveydeck::lay_out_with(deck, &theme) {
-        Ok(r) => r,
-        Err(d) => {
-            diags.extend(d);
-            report(&diags, loaded.source.as_ref(), args.quiet);
-            return 1;
-        }
-    };
-    diags.extend(layout_diags);
-    report(&diags, loaded.source.as_ref(), args.quiet);
-    if args.deny_warnings && diags.count(Severity::Warning) > 0 {
-        eprintln!("error: warnings are denied (--deny-warnings); nothing written");
-        return 1;
-    }
-
-    let stem = args
-        .survey
-        .file_stem()
-        .map_or_else(|| "survey".into(), |s| s.to_string_lossy().into_owned());
-    let dir = match &args.out_dir {
-        Some(d) => d.clone(),
-        None => args
-            .survey
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
-    };
-    if let Err(e) = std::fs::create_dir_all(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        &dir
-    }) {
-        eprintln!("error: cannot create output folder {}: {e}", dir.display());
-        return 3;
-    }
-    if args.compress_images {
-        surveydeck::compress::compress_images(&mut doc, args.image_dpi);
-    }
-    let mut outputs = match render(args, &doc, &theme, &dir, &stem) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    if let Some(max) = args.max_size {
-        let too_big = |outs: &[(PathBuf, Vec<u8>)]| {
-            outs.iter()
-                .any(|(p, b)| b.len() as u64 > max && is_shared(p))
-        };
-        if too_big(&outputs) && !args.compress_images {
-            // Smaller images are the first remedy; --max-size implies them.
-            let n = surveydeck::compress::compress_images(&mut doc, args.image_dpi);
-            if n > 0 {
-                eprintln!(
-                    "note: {n} images downsampled to {} dpi to meet --max-size",
-                    args.image_dpi
-                );
-                outputs = match render(args, &doc, &theme, &dir, &stem) {
-                    Ok(o) => o,
-                    Err(code) => return code,
-                };
-            }
-        }
-        if too_big(&outputs) {
-            for (p, b) in outputs
-                .iter()
-                .filter(|(p, b)| b.len() as u64 > max && is_shared(p))
-            {
-                eprintln!(
-                    "error: {} would be {}, over --max-size {}",
-                    p.display(),
-                    human_size(b.len()),
-                    human_size(max as usize)
-                );
-            }
-            eprint!("{}", size_report(&doc));
-            eprintln!(
-                "  = help: remove or shrink the largest images, or raise --max-size; nothing was written"
-            );
-            return 1;
-        }
-    }
-
-    // Never overwrite the input with an output.
-    let input = args.survey.canonicalize().ok();
-    for (path, _) in &outputs {
-        let target = surveydeck::output::resolved(path);
-        if target.is_some() && target == input {
-            eprintln!(
-                "error: output {} would overwrite the survey file",
-                path.display()
-            );
-            return 2;
-        }
-    }
-    // All outputs or none: each is staged beside its target, then all are renamed.
-    if let Err((path, e)) = surveydeck::output::write_all_atomic(&outputs) {
-        eprintln!(
-            "error: cannot write {}: {e}; no output was changed",
-            path.display()
-        );
-        return 3;
-    }
-    if !args.quiet {
-        for (path, bytes) in &outputs {
-            eprintln!("wrote {} ({})", path.display(), human_size(bytes.len()));
-        }
-    }
-    if !args.quiet {
-        eprintln!("{} slides", doc.pages.len());
-    }
-    0
-}
-
-/// Renders every requested output in memory (nothing is written here).
-fn render(
-    args: &BuildArgs,
-    doc: &surveydeck::pages::Document,
-    theme: &surveydeck::theme::Theme,
-    dir: &Path,
-    stem: &str,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, u8> {
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    if let Some(path) = &args.dump_layout {
-        match serde_json::to_vec_pretty(doc) {
-            Ok(json) => outputs.push((path.clone(), json)),
-            Err(e) => {
-                eprintln!("error: cannot serialise the layout: {e}");
-                return Err(1);
-            }
-        }
-    }
-    // The PDF and the PPTX are independent: write them on two threads.
-    let want_pdf = args.format.contains(&Format::Pdf);
-    let want_pptx = args.format.contains(&Format::Pptx);
-    let (pdf, pptx) = std::thread::scope(|scope| {
-        let pptx = scope.spawn(|| {
-            want_pptx.then(|| {
-                surveydeck::pptx::write_pptx(
-                    doc,
-                    &surveydeck::pptx::PptxOptions {
-                        embed_fonts: !args.no_embed_fonts,
-                    },
-                )
-            })
-        });
-        let pdf = want_pdf.then(|| surveydeck::pdf::write_pdf(doc, &pdf_options(args)));
-        (pdf, pptx.join().ok().flatten())
-    });
-    match pdf {
-        Some(Ok(bytes)) => outputs.push((dir.join(format!("{stem}.pdf")), bytes)),
-        Some(Err(e)) => {
-            eprint!(
-                "{}",
-                pdf_error(&e, doc, &args.survey)
-                    .render(std::fs::read_to_string(&args.survey).ok().as_deref())
-            );
-            return Err(1);
-        }
-        None => {}
-    }
-    match pptx {
-        Some(Ok(bytes)) => outputs.push((dir.join(format!("{stem}.pptx")), bytes)),
-        Some(Err(e)) => {
-            eprintln!("error: PPTX: {e}");
-            return Err(1);
-        }
-        None if want_pptx => {
-            eprintln!("error: PPTX: the writer stopped unexpectedly");
-            return Err(1);
-        }
-        None => {}
-    }
+/// The pipeline's options from the command line.
+fn options(args: &BuildArgs) -> pipeline::Options {
+    use surveydeck::pdf::Standard;
     let paper = match args.paper {
         Paper::A4 => surveydeck::PaperSize::A4,
         Paper::Letter => surveydeck::PaperSize::Letter,
     };
-    if let Some(n) = args.handout {
-        let order = match args.handout_order {
-            HandoutOrder::Across => surveydeck::Order::Across,
-            HandoutOrder::Down => surveydeck::Order::Down,
-        };
-        let sheets = surveydeck::handout(
-            doc,
-            &surveydeck::HandoutOptions {
-                per_page: n,
-                paper,
-                order,
-            },
-            theme,
-        );
-        match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
-            Ok(bytes) => outputs.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
-            Err(e) => {
-                eprintln!("error: handout PDF: {e}");
-                return Err(1);
-            }
+    let order = match args.handout_order {
+        HandoutOrder::Across => surveydeck::Order::Across,
+        HandoutOrder::Down => surveydeck::Order::Down,
+    };
+    pipeline::Options {
+        survey: args.survey.clone(),
+        out_dir: args.out_dir.clone(),
+        theme: args.theme.clone(),
+        pdf: args.format.contains(&Format::Pdf),
+        pptx: args.format.contains(&Format::Pptx),
+        transcript: args.transcript,
+        handout: args.handout.map(|per_page| surveydeck::HandoutOptions {
+            per_page,
+            paper,
+            order,
+        }),
+        notes_pages: args.notes_pages.then_some(paper),
+        max_size: args.max_size,
+        compress_images: args.compress_images.then_some(args.image_dpi),
+        image_dpi: args.image_dpi,
+        pdf_options: surveydeck::pdf::PdfOptions {
+            tagged: !args.no_tags,
+            standards: args
+                .pdf_standard
+                .iter()
+                .map(|s| match s {
+                    PdfStandard::Ua1 => Standard::Ua1,
+                    PdfStandard::A2b => Standard::A2b,
+                    PdfStandard::A2a => Standard::A2a,
+                    PdfStandard::A2u => Standard::A2u,
+                })
+                .collect(),
+        },
+        pptx_options: surveydeck::pptx::PptxOptions {
+            embed_fonts: !args.no_embed_fonts,
+        },
+        dump_layout: args.dump_layout.clone(),
+        allow_outside_files: args.allow_outside_files,
+        deny_warnings: args.deny_warnings,
+    }
+}
+
+/// `check`: the whole build in memory, nothing written.
+fn check(args: &BuildArgs) -> u8 {
+    let run = pipeline::run(&options(args));
+    eprint!("{}", run.render(args.quiet));
+    if let Ok(out) = &run.outcome
+        && !args.quiet
+    {
+        eprintln!("{}: ok ({} slides)", args.survey.display(), out.slides);
+    }
+    run.exit_code()
+}
+
+fn build(args: &BuildArgs) -> u8 {
+    let opts = options(args);
+    let run = pipeline::run(&opts);
+    eprint!("{}", run.render(args.quiet));
+    let outputs = match &run.outcome {
+        Ok(o) => o,
+        Err(f) => return f.exit_code(),
+    };
+    for r in &outputs.remarks {
+        eprintln!("note: {r}");
+    }
+    if let Err(d) = pipeline::write(&opts, outputs) {
+        eprint!("{}", d.render(None));
+        return pipeline::Failure::Io.exit_code();
+    }
+    if !args.quiet {
+        for (path, bytes) in &outputs.files {
+            eprintln!(
+                "wrote {} ({})",
+                path.display(),
+                pipeline::human_size(bytes.len() as u64)
+            );
         }
+        eprintln!("{} slides", outputs.slides);
     }
-    if args.notes_pages {
-        let sheets = surveydeck::notes_pages(doc, paper, theme);
-        match surveydeck::pdf::write_pdf(&sheets, &pdf_options(args)) {
-            Ok(bytes) => outputs.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
-            Err(e) => {
-                eprintln!("error: notes pages PDF: {e}");
-                return Err(1);
-            }
-        }
-    }
-    if args.transcript {
-        outputs.push((
-            dir.join(format!("{stem}.txt")),
-            surveydeck::transcript(doc).into_bytes(),
-        ));
-        outputs.push((
-            dir.join(format!("{stem}-outline.md")),
-            surveydeck::outline_markdown(doc).into_bytes(),
-        ));
-    }
-    Ok(outputs)
-}
-
-fn pdf_options(args: &BuildArgs) -> surveydeck::pdf::PdfOptions {
-    use surveydeck::pdf::Standard;
-    let standards = args
-        .pdf_standard
-        .iter()
-        .map(|s| match s {
-            PdfStandard::Ua1 => Standard::Ua1,
-            PdfStandard::A2b => Standard::A2b,
-            PdfStandard::A2a => Standard::A2a,
-            PdfStandard::A2u => Standard::A2u,
-        })
-        .collect();
-    surveydeck::pdf::PdfOptions {
-        tagged: !args.no_tags,
-        standards,
-    }
-}
-
-/// A PDF failure pointing at the slide's place in the survey.
-fn pdf_error(
-    e: &surveydeck::pdf::PdfError,
-    doc: &surveydeck::pages::Document,
-    survey: &Path,
-) -> Diagnostic {
-    let d = Diagnostic::error(format!("PDF: {e}"));
-    match e.page.and_then(|p| doc.pages.get(p)) {
-        Some(page) if page.source_line > 0 => d
-            .at(
-                survey,
-                surveydeck::diag::Pos {
-                    line: page.source_line,
-                    col: 1,
-                },
-            )
-            .help("fix the slide that starts here"),
-        _ => d,
-    }
-}
-
-/// Outputs people send or upload (not the layout dump).
-fn is_shared(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "pdf" || e == "pptx")
-}
-
-/// The biggest contributors to an output's size: each image, then the fonts.
-fn size_report(doc: &surveydeck::pages::Document) -> String {
-    let mut imgs: Vec<(usize, String)> = doc
-        .images
-        .iter()
-        .map(|i| (i.bytes.len(), i.path.display().to_string()))
-        .collect();
-    imgs.sort_by_key(|b| std::cmp::Reverse(b.0));
-    let total: usize = imgs.iter().map(|i| i.0).sum();
-    let mut out = format!(
-        "  images: {} in {} files; the largest:\n",
-        human_size(total),
-        imgs.len()
-    );
-    for (n, p) in imgs.iter().take(5) {
-        out.push_str(&format!("    {} {p}\n", human_size(*n)));
-    }
-    let glyphs: std::collections::BTreeSet<(usize, u16)> = doc
-        .pages
-        .iter()
-        .flat_map(|p| p.items.iter())
-        .filter_map(|i| match i {
-            surveydeck::pages::Item::Text(t) => Some(t),
-            _ => None,
-        })
-        .flat_map(|t| {
-            t.paragraphs.iter().flat_map(|p| {
-                p.marker
-                    .iter()
-                    .chain(p.lines.iter().flat_map(|l| l.runs.iter()))
-            })
-        })
-        .flat_map(|r| r.glyphs.iter().map(move |g| (r.font, g.id)))
-        .collect();
-    for (i, f) in doc.fonts.iter().enumerate() {
-        let n = glyphs.iter().filter(|g| g.0 == i).count();
-        // About 200 bytes a CJK glyph once subset and compressed (measured on BIZ UDPGothic).
-        out.push_str(&format!(
-            "  font subset {}: {n} glyphs, about {}\n",
-            f.postscript,
-            human_size(n * 200)
-        ));
-    }
-    out
+    0
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -557,14 +268,6 @@ fn parse_size(s: &str) -> Result<u64, String> {
         _ => Err(format!(
             "`{s}` is not a size: write e.g. 10MB, 500KB or 2000000"
         )),
-    }
-}
-
-fn human_size(n: usize) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{:.0} KB", (n as f64 / 1024.0).ceil())
     }
 }
 

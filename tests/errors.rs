@@ -12,9 +12,37 @@ use std::path::Path;
 use std::time::Duration;
 
 use support::{
-    Out, assert_diag, assert_no_temp_files, diagnostics, entries, find, minimal_workspace, run,
+    Out, assert_diag, assert_no_temp_files, diagnostics, entries, find, minimal_workspace,
     workspace, write,
 };
+
+/// Runs `surveydeck ARGS` in `dir`. Every `build` in this corpus is also run
+/// as `check` with the same options, which must give the same verdict: the
+/// same exit code and the same errors and warnings (`check` is the build
+/// without the writing).
+fn run(dir: &Path, args: &[&str]) -> Out {
+    let out = support::run(dir, args);
+    if args.first() == Some(&"build") {
+        let mut check_args = args.to_vec();
+        check_args[0] = "check";
+        let check = support::run(dir, &check_args);
+        let problems = |stderr: &str| -> Vec<String> {
+            diagnostics(stderr)
+                .into_iter()
+                .filter(|d| d.severity != "note")
+                .map(|d| d.block)
+                .collect()
+        };
+        assert_eq!(
+            (check.code, problems(&check.stderr)),
+            (out.code, problems(&out.stderr)),
+            "`check` and `build` disagree on {args:?}\n--- check:\n{}\n--- build:\n{}",
+            check.stderr,
+            out.stderr
+        );
+    }
+    out
+}
 
 /// Runs `build` on `survey` (relative to `dir`) into `dir/out` with every
 /// output switched on, and asserts that it fails with exit 1 and writes nothing.
@@ -1217,7 +1245,7 @@ fn control_character_warns() {
 
 #[test]
 fn missing_glyph_warning_is_denied_at_build() {
-    // Only layout knows the fonts: `check` passes, `build --deny-warnings` fails.
+    // Only layout knows the fonts: `check` without the flag passes.
     let y = "deck:\n  title: X\nsections:\n  - slide: \"s \u{E000}\"\n";
     let (ws, _) = accepted(y);
     let out = build_rejects_with(ws.path(), &["--deny-warnings"]);
@@ -1461,4 +1489,110 @@ fn budget_message_is_not_cut_mid_parenthesis() {
         d.message
     );
     assert!(!d.message.ends_with("(used"), "{}", d.message);
+}
+
+// ------------------------------------------------ check is the build unwritten
+
+/// What only a full build used to find: `check` must fail on them too (the
+/// corpus's `run` asserts that `check` and `build` agree on each).
+#[test]
+fn check_finds_what_the_build_finds() {
+    let real = std::fs::read(support::root().join("samples/figures/bar-chart.png")).unwrap();
+    let cut = &real[..real.len().min(100)];
+    let cases: Vec<(&str, String, Vec<&str>, &str)> = vec![
+        (
+            "unknown theme",
+            "deck:\n  title: X\n  theme: nosuch\nsections:\n  - slide: s\n".into(),
+            vec![],
+            "no theme `nosuch`",
+        ),
+        (
+            "missing theme file",
+            "deck:\n  title: X\n  theme: gone.yaml\nsections:\n  - slide: s\n".into(),
+            vec![],
+            "gone.yaml",
+        ),
+        (
+            "unknown --theme",
+            "deck:\n  title: X\nsections:\n  - slide: s\n".into(),
+            vec!["--theme", "nosuch"],
+            "no theme `nosuch`",
+        ),
+        (
+            "truncated PNG",
+            ONE_FIGURE.replace("figures/F", "figures/cut.png"),
+            vec![],
+            "corrupt",
+        ),
+        (
+            "a character no font has, warnings denied",
+            "deck:\n  title: X\nsections:\n  - slide: \"s \u{E000}\"\n".into(),
+            vec!["--deny-warnings"],
+            "warnings are denied",
+        ),
+    ];
+    for (what, yaml, extra, message) in cases {
+        let ws = workspace();
+        write(ws.path(), "figures/cut.png", cut);
+        write(ws.path(), "s.yaml", yaml);
+        let mut args = vec!["check", "s.yaml"];
+        args.extend(&extra);
+        let check = run(ws.path(), &args);
+        check.expect(1);
+        assert!(
+            diagnostics(&check.stderr)
+                .iter()
+                .any(|d| d.severity == "error" && d.message.contains(message)),
+            "{what}: check should say `{message}`:\n{}",
+            check.stderr
+        );
+        build_rejects_with(ws.path(), &extra);
+    }
+}
+
+/// Three broken figures are three errors in one run, in the order of their lines.
+#[test]
+fn every_broken_figure_in_one_run() {
+    let real = std::fs::read(support::root().join("samples/figures/bar-chart.png")).unwrap();
+    let ws = workspace();
+    write(ws.path(), "figures/a.png", &real[..100]);
+    write(ws.path(), "figures/b.png", b"text");
+    write(
+        ws.path(),
+        "figures/c.jpg",
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00",
+    );
+    write(
+        ws.path(),
+        "s.yaml",
+        concat!(
+            "deck:\n",                        // 1
+            "  title: X\n",                   // 2
+            "sections:\n",                    // 3
+            "  - slide: one\n",               // 4
+            "    figures:\n",                 // 5
+            "      - image: figures/a.png\n", // 6
+            "        alt: a\n",               // 7
+            "  - slide: two\n",               // 8
+            "    figures:\n",                 // 9
+            "      - image: figures/b.png\n", // 10
+            "        alt: b\n",               // 11
+            "      - image: figures/c.jpg\n", // 12
+            "        alt: c\n",               // 13
+        ),
+    );
+    let check = run(ws.path(), &["check", "s.yaml"]);
+    check.expect(1);
+    let places: Vec<String> = diagnostics(&check.stderr)
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .filter_map(|d| d.location)
+        .collect();
+    assert_eq!(
+        places,
+        ["s.yaml:6:16", "s.yaml:10:16", "s.yaml:12:16"],
+        "{}",
+        check.stderr
+    );
+    build_rejects(ws.path(), "s.yaml");
 }

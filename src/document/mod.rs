@@ -22,6 +22,9 @@ use crate::diag::Diagnostics;
 pub struct Loaded {
     pub source: Option<Source>,
     pub deck: Option<Deck>,
+    /// When the survey parsed but has errors: the deck without what failed,
+    /// for checks that can still run (figures). Never to be built.
+    pub partial: Option<Deck>,
     pub diags: Diagnostics,
     /// True when the file could not be read (an I/O failure, not bad content).
     pub io_failure: bool,
@@ -34,12 +37,14 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Loaded {
         Err(ReadError::Io(d)) => Loaded {
             source: None,
             deck: None,
+            partial: None,
             diags: Diagnostics { items: vec![d] },
             io_failure: true,
         },
         Err(ReadError::Invalid(d)) => Loaded {
             source: None,
             deck: None,
+            partial: None,
             diags: Diagnostics { items: vec![d] },
             io_failure: false,
         },
@@ -57,6 +62,7 @@ pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
             return Loaded {
                 source: Some(source),
                 deck: None,
+                partial: None,
                 diags,
                 io_failure: false,
             };
@@ -72,25 +78,20 @@ pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
     } else {
         base
     };
-    match resolve::resolve(survey, &source.path, &base, &source.text, opts) {
-        Ok((deck, d)) => {
-            diags.extend(d);
-            Loaded {
-                source: Some(source),
-                deck: Some(deck),
-                diags,
-                io_failure: false,
-            }
-        }
-        Err(d) => {
-            diags.extend(d);
-            Loaded {
-                source: Some(source),
-                deck: None,
-                diags,
-                io_failure: false,
-            }
-        }
+    let (deck, d) = resolve::resolve(survey, &source.path, &base, &source.text, opts);
+    let ok = !d.has_errors();
+    diags.extend(d);
+    let (deck, partial) = if ok {
+        (Some(deck), None)
+    } else {
+        (None, Some(deck))
+    };
+    Loaded {
+        source: Some(source),
+        deck,
+        partial,
+        diags,
+        io_failure: false,
     }
 }
 

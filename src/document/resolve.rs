@@ -65,7 +65,7 @@ pub fn resolve(
     base_dir: &Path,
     source_text: &str,
     opts: &LoadOptions,
-) -> Result<(Deck, Diagnostics), Diagnostics> {
+) -> (Deck, Diagnostics) {
     let mut cx = Ctx {
         path,
         base_dir,
@@ -213,16 +213,15 @@ pub fn resolve(
             );
         }
     }
-    if cx.diags.has_errors() {
-        return Err(cx.diags);
-    }
+    // With errors the deck is partial (what failed is left out): the caller
+    // must not build it, but can still check its figures.
     let deck = Deck {
         meta,
         slides: cx.slides,
         path: path.to_path_buf(),
         base_dir: base_dir.to_path_buf(),
     };
-    Ok((deck, cx.diags))
+    (deck, cx.diags)
 }
 
 /// `deck.credits` lines as items of the credits slide.
