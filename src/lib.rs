@@ -41,25 +41,113 @@ pub fn theme_for(deck: &document::Deck, name: Option<&str>) -> Result<theme::The
     }
 }
 
-/// Lays out a deck with a given theme.
+pub use text::FontOptions;
+
+/// Lays out a deck with a given theme, with fallback faces from the
+/// system's fonts.
 pub fn lay_out_with(
     deck: &document::Deck,
     theme: &theme::Theme,
 ) -> Result<(pages::Document, Diagnostics), Diagnostics> {
-    layout::layout(deck, theme, font_book(theme)?)
+    lay_out_with_fonts(deck, theme, &FontOptions::default())
+}
+
+/// Lays out a deck with a given theme, taking faces for characters the
+/// bundled and theme fonts lack from `fonts` (`--font-path` folders, then
+/// system fonts unless `--ignore-system-fonts`). Layout runs a second time
+/// only when the first one met such characters and a face for them was found.
+pub fn lay_out_with_fonts(
+    deck: &document::Deck,
+    theme: &theme::Theme,
+    fonts: &FontOptions,
+) -> Result<(pages::Document, Diagnostics), Diagnostics> {
+    let (base, mut font_diags) = theme_book(theme, fonts)?;
+    let (mut doc, mut diags, mut missing) = layout::layout(deck, theme, base)?;
+    missing_in_notes(&doc, base, &mut missing);
+    if !missing.is_empty() {
+        let mut chars: Vec<char> = missing.iter().map(|m| m.0).collect();
+        chars.sort_unstable();
+        let extra = text::fallback::resolve(&chars, fonts);
+        if !extra.families.is_empty() {
+            let book = base
+                .extended(&extra.families, &extra.chars)
+                .map_err(font_error)?;
+            (doc, diags, missing) = layout::layout(deck, theme, book)?;
+            missing_in_notes(&doc, book, &mut missing);
+        }
+    }
+    font_diags.extend(diags);
+    for d in layout::missing_warnings(deck, &missing, fonts) {
+        font_diags.push(d);
+    }
+    Ok((doc, font_diags))
+}
+
+/// Characters of speaker notes (drawn on notes pages) that no face has.
+fn missing_in_notes(doc: &pages::Document, book: &text::FontBook, out: &mut Vec<layout::Missing>) {
+    for c in doc
+        .pages
+        .iter()
+        .filter_map(|p| p.notes.as_deref())
+        .flat_map(str::chars)
+    {
+        if !c.is_whitespace()
+            && !c.is_control()
+            && book.face_for(c, false).is_none()
+            && !out.iter().any(|m| m.0 == c)
+        {
+            out.push((c, diag::Pos::default()));
+        }
+    }
+}
+
+fn font_error(m: String) -> Diagnostics {
+    Diagnostics {
+        items: vec![diag::Diagnostic::error(m).help("fix the theme's `fonts` entry")],
+    }
 }
 
 /// The fonts a theme uses: the bundled ones, after its Latin face if it names one
-/// (read once per process).
+/// (read once per process), then its fallback list.
 pub fn font_book(theme: &theme::Theme) -> Result<&'static text::FontBook, Diagnostics> {
-    match &theme.latin_font {
-        None => Ok(text::FontBook::bundled()),
+    theme_book(theme, &FontOptions::default()).map(|(b, _)| b)
+}
+
+fn theme_book(
+    theme: &theme::Theme,
+    fonts: &FontOptions,
+) -> Result<(&'static text::FontBook, Diagnostics), Diagnostics> {
+    let base = match &theme.latin_font {
+        None => text::FontBook::bundled(),
         Some((regular, bold)) => {
-            text::FontBook::with_latin(regular, bold.as_deref()).map_err(|m| Diagnostics {
-                items: vec![diag::Diagnostic::error(m).help("fix the theme's `fonts` entry")],
-            })
+            text::FontBook::with_latin(regular, bold.as_deref()).map_err(font_error)?
+        }
+    };
+    let mut diags = Diagnostics::default();
+    let mut families = Vec::new();
+    for f in &theme.fallback_fonts {
+        match f {
+            theme::FallbackFont::File(p) => families.push(text::FallbackFamily {
+                regular: text::fallback::FaceRef {
+                    path: p.clone(),
+                    index: 0,
+                },
+                bold: None,
+            }),
+            theme::FallbackFont::Family(name) => {
+                match text::fallback::family_by_name(name, fonts) {
+                    Some(f) => families.push(f),
+                    None => diags.push(
+                        diag::Diagnostic::warning(format!(
+                            "the theme's fallback font `{name}` is not installed"
+                        ))
+                        .help("install it, pass its folder with --font-path, or name a font file"),
+                    ),
+                }
+            }
         }
     }
+    Ok((base.extended(&families, &[]).map_err(font_error)?, diags))
 }
 
 /// The commented starter survey written by `surveydeck new`.
@@ -87,12 +175,7 @@ pub fn handout(
     opts: &HandoutOptions,
     theme: &theme::Theme,
 ) -> pages::Document {
-    layout::impose::handout(
-        doc,
-        opts,
-        theme,
-        font_book(theme).unwrap_or(text::FontBook::bundled()),
-    )
+    layout::impose::handout(doc, opts, theme, book_of(doc, theme))
 }
 
 /// One slide per page with its speaker notes below.
@@ -101,12 +184,14 @@ pub fn notes_pages(
     paper: PaperSize,
     theme: &theme::Theme,
 ) -> pages::Document {
-    layout::impose::notes_pages(
-        doc,
-        paper,
-        theme,
-        font_book(theme).unwrap_or(text::FontBook::bundled()),
-    )
+    layout::impose::notes_pages(doc, paper, theme, book_of(doc, theme))
+}
+
+/// The faces a laid-out document was shaped with (its fallback faces included).
+fn book_of(doc: &pages::Document, theme: &theme::Theme) -> &'static text::FontBook {
+    text::FontBook::matching(&doc.fonts)
+        .or_else(|| font_book(theme).ok())
+        .unwrap_or(text::FontBook::bundled())
 }
 
 /// A Markdown outline for a slide-sharing site's description: sections,

@@ -79,6 +79,14 @@ struct BuildArgs {
     /// images are downsampled first when that helps.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_size: Option<u64>,
+    /// A folder of fonts for characters the bundled and theme fonts lack (Hangul, Chinese,
+    /// emoji…); searched before the system's fonts. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// Do not look for fallback faces among the system's fonts: only the bundled fonts, the
+    /// theme's and --font-path folders are used, so the output is the same on every machine.
+    #[arg(long)]
+    ignore_system_fonts: bool,
     /// Do not embed font subsets in the PPTX (smaller; PowerPoint then needs BIZ UDPGothic installed).
     #[arg(long)]
     no_embed_fonts: bool,
@@ -211,11 +219,28 @@ fn options(args: &BuildArgs) -> pipeline::Options {
         dump_layout: args.dump_layout.clone(),
         allow_outside_files: args.allow_outside_files,
         deny_warnings: args.deny_warnings,
+        fonts: surveydeck::FontOptions {
+            paths: args.font_path.clone(),
+            system: !args.ignore_system_fonts,
+        },
     }
+}
+
+/// A `--font-path` that is not a folder is a usage error (exit 2).
+fn bad_font_path(args: &BuildArgs) -> Option<u8> {
+    let dir = args.font_path.iter().find(|d| !d.is_dir())?;
+    eprintln!(
+        "error: --font-path {} is not a folder\n  = help: pass a folder that holds .ttf, .otf or .ttc files",
+        dir.display()
+    );
+    Some(2)
 }
 
 /// `check`: the whole build in memory, nothing written.
 fn check(args: &BuildArgs) -> u8 {
+    if let Some(code) = bad_font_path(args) {
+        return code;
+    }
     let run = pipeline::run(&options(args));
     eprint!("{}", run.render(args.quiet));
     if let Ok(out) = &run.outcome
@@ -227,6 +252,9 @@ fn check(args: &BuildArgs) -> u8 {
 }
 
 fn build(args: &BuildArgs) -> u8 {
+    if let Some(code) = bad_font_path(args) {
+        return code;
+    }
     let opts = options(args);
     let run = pipeline::run(&opts);
     eprint!("{}", run.render(args.quiet));

@@ -121,6 +121,9 @@ pub struct FontInfo {
     /// compiled in; a theme's own fonts are read once and kept).
     #[serde(skip)]
     pub data: &'static [u8],
+    /// The face's index in `data` (a font collection holds several).
+    #[serde(skip)]
+    pub index: u32,
 }
 
 #[derive(Debug, Clone)]

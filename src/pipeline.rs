@@ -47,6 +47,8 @@ pub struct Options {
     pub allow_outside_files: bool,
     /// Warnings fail the run.
     pub deny_warnings: bool,
+    /// Where faces for characters the bundled and theme fonts lack come from.
+    pub fonts: crate::FontOptions,
 }
 
 impl Default for Options {
@@ -68,6 +70,7 @@ impl Default for Options {
             dump_layout: None,
             allow_outside_files: false,
             deny_warnings: false,
+            fonts: crate::FontOptions::default(),
         }
     }
 }
@@ -158,7 +161,7 @@ pub fn run(opts: &Options) -> Run {
         // every broken one is reported in this run, not one build at a time.
         if let Some(partial) = &loaded.partial
             && let Ok(theme) = crate::theme_for(partial, opts.theme.as_deref())
-            && let Err(d) = crate::lay_out_with(partial, &theme)
+            && let Err(d) = crate::lay_out_with_fonts(partial, &theme, &opts.fonts)
         {
             run.diags.items.extend(
                 d.items
@@ -217,10 +220,11 @@ fn build_deck(
         diags.extend(d);
         Failure::Invalid
     })?;
-    let (mut doc, layout_diags) = crate::lay_out_with(deck, &theme).map_err(|d| {
-        diags.extend(d);
-        Failure::Invalid
-    })?;
+    let (mut doc, layout_diags) =
+        crate::lay_out_with_fonts(deck, &theme, &opts.fonts).map_err(|d| {
+            diags.extend(d);
+            Failure::Invalid
+        })?;
     diags.extend(layout_diags);
     let dir = out_dir(opts);
     let stem = opts

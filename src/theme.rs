@@ -78,6 +78,17 @@ pub struct Theme {
     pub figures: Figures,
     /// A Latin face to use before the bundled Japanese one: (regular, bold) files.
     pub latin_font: Option<(PathBuf, Option<PathBuf>)>,
+    /// Faces for characters the bundled ones lack, in order (`fonts.fallback`).
+    pub fallback_fonts: Vec<FallbackFont>,
+}
+
+/// One entry of a theme's `fonts.fallback` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FallbackFont {
+    /// A font file (a path relative to the theme file).
+    File(PathBuf),
+    /// A family name, looked up in `--font-path` folders and system fonts.
+    Family(String),
 }
 
 impl Theme {
@@ -148,6 +159,7 @@ fn unreachable_theme() -> Theme {
         commentary: Commentary::Below,
         figures: Figures::Right,
         latin_font: None,
+        fallback_fonts: Vec::new(),
     }
 }
 
@@ -301,6 +313,12 @@ pub struct Fonts {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub latin_bold: Option<Spanned<String>>,
+    /// Faces for characters the bundled ones lack (Hangul, Chinese, emoji…),
+    /// tried in order after BIZ UDPGothic: font files (.ttf, .otf, .ttc,
+    /// relative to the theme file) or installed family names.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub fallback: Option<Vec<Spanned<String>>>,
 }
 
 /// Loads a built-in theme by name or a theme file by path (relative to `base`).
@@ -525,6 +543,31 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
             }
         }
         t.latin_font = Some((regular, bold));
+    }
+    if let Some(list) = &f.fonts.fallback {
+        t.fallback_fonts.clear();
+        for entry in list {
+            let v = entry.value.trim();
+            let lower = v.to_ascii_lowercase();
+            let is_file = v.contains('/')
+                || v.contains('\\')
+                || [".ttf", ".otf", ".ttc", ".otc"]
+                    .iter()
+                    .any(|e| lower.ends_with(e));
+            if !is_file {
+                t.fallback_fonts.push(FallbackFont::Family(v.to_owned()));
+                continue;
+            }
+            let p = dir.join(v);
+            if !p.is_file() {
+                diags.push(
+                    Diagnostic::error(format!("font file `{}` not found", p.display()))
+                        .at(path, Pos::from(entry.referenced))
+                        .help("paths in a theme are relative to the theme file"),
+                );
+            }
+            t.fallback_fonts.push(FallbackFont::File(p));
+        }
     }
 }
 

@@ -297,12 +297,14 @@ fn fixture() -> Document {
             postscript: "BIZUDPGothic-Regular".into(),
             bold: false,
             data: REGULAR,
+            index: 0,
         },
         FontInfo {
             family: "BIZ UDPGothic".into(),
             postscript: "BIZUDPGothic-Bold".into(),
             bold: true,
             data: BOLD,
+            index: 0,
         },
     ];
     let png = std::sync::Arc::new(tiny_png([200, 80, 40]));

@@ -7,6 +7,7 @@
 
 mod images;
 pub mod impose;
+mod missing;
 mod text;
 
 use rayon::prelude::*;
@@ -21,18 +22,24 @@ use crate::pages::{
 };
 use crate::text::FontBook;
 use crate::theme::Theme;
+pub use missing::missing_warnings;
 use text::{LaidPara, Para, SpanSpec, Typesetter, shift, split_lines};
 
 /// Auto-fit steps, as fractions of the theme's sizes.
 const SCALES: &[f32] = &[1.0, 0.92, 0.85, 0.78, 0.72, 0.66, 0.6];
 
+/// A character no face has, with the slide where it was first met.
+pub type Missing = (char, crate::diag::Pos);
+
 /// Lays out the whole deck. Errors are problems with figures (unreadable,
-/// corrupt, too large); warnings and notes go to the returned diagnostics.
+/// corrupt, too large); warnings and notes go to the returned diagnostics,
+/// characters no face has to the returned list (the caller looks for
+/// fallback faces, then warns).
 pub fn layout(
     deck: &Deck,
     theme: &Theme,
     book: &FontBook,
-) -> Result<(pages::Document, Diagnostics), Diagnostics> {
+) -> Result<(pages::Document, Diagnostics, Vec<Missing>), Diagnostics> {
     let mut images = images::Images::default();
     images.prepare(figure_paths(deck, theme));
     let images = &images;
@@ -40,19 +47,25 @@ pub fn layout(
     // its own typesetter and shaping cache, taking slides as it frees up
     // (slides differ a lot in cost). Results come back in slide order, so
     // the output does not depend on the number of threads.
-    let parts: Vec<(Vec<Page>, Diagnostics)> = deck
+    let parts: Vec<(Vec<Page>, Diagnostics, Vec<Missing>)> = deck
         .slides
         .par_iter()
         .map_init(
             || Cx::new(deck, theme, book, images),
-            |cx, slide| lay_slide(cx, deck, slide),
+            |cx, slide| lay_slide(cx, slide),
         )
         .collect();
     let mut cx = Cx::new(deck, theme, book, images);
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
-    for (pages, diags) in parts {
+    let mut missing: Vec<Missing> = Vec::new();
+    for (pages, diags, miss) in parts {
         all.push(pages);
         cx.diags.extend(diags);
+        for m in miss {
+            if !missing.iter().any(|(c, _)| *c == m.0) {
+                missing.push(m);
+            }
+        }
     }
     if cx.diags.has_errors() {
         return Err(cx.diags);
@@ -96,31 +109,16 @@ pub fn layout(
         fonts: book.infos(),
         palette: theme.palette(),
     };
-    Ok((doc, cx.diags))
+    Ok((doc, cx.diags, missing))
 }
 
 /// Lays out one slide (one or more pages, when it splits) with the
 /// diagnostics it raises.
-fn lay_slide(cx: &mut Cx, deck: &Deck, slide: &Slide) -> (Vec<Page>, Diagnostics) {
+fn lay_slide(cx: &mut Cx, slide: &Slide) -> (Vec<Page>, Diagnostics, Vec<Missing>) {
     cx.ts.missing.clear();
     let pages = cx.slide(slide);
-    if !cx.ts.missing.is_empty() {
-        let list: Vec<String> = cx
-            .ts
-            .missing
-            .iter()
-            .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
-            .collect();
-        cx.diags.push(
-            Diagnostic::warning(format!(
-                "no bundled font has {}: drawn as an empty box",
-                list.join(", ")
-            ))
-            .at(&deck.path, slide.pos)
-            .help("replace the character, or use a theme font that has it"),
-        );
-    }
-    (pages, std::mem::take(&mut cx.diags))
+    let missing = cx.ts.missing.iter().map(|c| (*c, slide.pos)).collect();
+    (pages, std::mem::take(&mut cx.diags), missing)
 }
 
 /// Every distinct image file the deck and theme use, in order of first use.

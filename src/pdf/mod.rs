@@ -86,9 +86,9 @@ impl Resources {
         if let Some(f) = self.fonts.get(&i) {
             return Some(f.clone());
         }
-        let data: &'static [u8] = doc.fonts.get(i)?.data;
-        let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(data);
-        let f = Font::new(bytes.into(), 0)?;
+        let info = doc.fonts.get(i)?;
+        let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(info.data);
+        let f = Font::new(bytes.into(), info.index)?;
         self.fonts.insert(i, f.clone());
         Some(f)
     }

@@ -58,8 +58,8 @@ fn be_u32(d: &[u8], at: usize) -> Option<u32> {
 }
 
 /// PANOSE and the Japanese code page bit from the face's OS/2 table.
-pub fn facts(data: &[u8]) -> FaceFacts {
-    let os2 = ttf_parser::Face::parse(data, 0)
+pub fn facts(data: &[u8], index: u32) -> FaceFacts {
+    let os2 = ttf_parser::Face::parse(data, index)
         .ok()
         .and_then(|f| f.raw_face().table(ttf_parser::Tag::from_bytes(b"OS/2")));
     let panose = os2
@@ -72,9 +72,31 @@ pub fn facts(data: &[u8]) -> FaceFacts {
     FaceFacts { panose, japanese }
 }
 
-/// The `.fntdata` bytes for a subset of `data` covering `usage`.
-pub fn fntdata(data: &[u8], usage: &Usage) -> Result<Vec<u8>, PptxError> {
-    let face = ttf_parser::Face::parse(data, 0).map_err(font_error)?;
+/// Why a face cannot be embedded, if it cannot: its licence (OS/2 fsType
+/// "restricted" or "bitmap only") or its outlines (PowerPoint embeds
+/// TrueType outlines only; CFF and colour bitmap faces are left out).
+pub fn not_embeddable(info: &crate::pages::FontInfo) -> Option<&'static str> {
+    let Ok(face) = ttf_parser::Face::parse(info.data, info.index) else {
+        return Some("it cannot be read");
+    };
+    let fs_type = face
+        .raw_face()
+        .table(ttf_parser::Tag::from_bytes(b"OS/2"))
+        .and_then(|t| be_u16(t, 8))
+        .unwrap_or(0);
+    // Bits 0-3 are the usage permission: 2 is restricted; bit 9 is bitmap only.
+    if fs_type & 0x000F == 0x0002 || fs_type & 0x0200 != 0 {
+        return Some("its licence does not allow embedding");
+    }
+    if face.tables().glyf.is_none() {
+        return Some("it has no TrueType outlines, which PowerPoint needs to embed a face");
+    }
+    None
+}
+
+/// The `.fntdata` bytes for a subset of face `index` of `data` covering `usage`.
+pub fn fntdata(data: &[u8], index: u32, usage: &Usage) -> Result<Vec<u8>, PptxError> {
+    let face = ttf_parser::Face::parse(data, index).map_err(font_error)?;
     // Every character's own glyph joins the subset, so the cmap we write can
     // point at it; shaped glyphs are kept too.
     let mut mapped: Vec<(char, u16)> = Vec::new();
@@ -91,7 +113,7 @@ pub fn fntdata(data: &[u8], usage: &Usage) -> Result<Vec<u8>, PptxError> {
     for &g in &old {
         remapper.remap(g);
     }
-    let sub = subsetter::subset(data, 0, &remapper).map_err(font_error)?;
+    let sub = subsetter::subset(data, index, &remapper).map_err(font_error)?;
 
     let mut tables: BTreeMap<[u8; 4], Vec<u8>> = read_tables(&sub)
         .ok_or_else(|| font_error("the subsetter returned an unreadable font"))?
@@ -375,7 +397,7 @@ mod tests {
     #[test]
     fn subset_keeps_a_working_cmap_for_the_used_characters() {
         let text = "日本語のテキスト ABC 𠮷①";
-        let eot = fntdata(REGULAR, &usage(text)).expect("subset");
+        let eot = fntdata(REGULAR, 0, &usage(text)).expect("subset");
         assert_eq!(
             u32::from_le_bytes(eot[8..12].try_into().unwrap()),
             EOT_VERSION
@@ -424,9 +446,9 @@ mod tests {
 
     #[test]
     fn broken_font_bytes_give_an_error_not_a_panic() {
-        assert!(fntdata(b"not a font", &usage("a")).is_err());
-        assert!(fntdata(&REGULAR[..5000], &usage("a")).is_err());
-        let f = facts(b"junk");
+        assert!(fntdata(b"not a font", 0, &usage("a")).is_err());
+        assert!(fntdata(&REGULAR[..5000], 0, &usage("a")).is_err());
+        let f = facts(b"junk", 0);
         assert!(f.panose.is_none() && !f.japanese);
     }
 }

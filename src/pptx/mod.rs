@@ -132,8 +132,13 @@ fn theme_spec(doc: &Document) -> ThemeSpec<'_> {
     let p = &doc.palette;
     ThemeSpec {
         font: family(doc.fonts.first()),
-        // The bundled Japanese face comes last in the font list.
-        ea_font: family(doc.fonts.last()),
+        // The bundled Japanese face: after a theme's Latin face, before fallback faces.
+        ea_font: family(
+            doc.fonts
+                .iter()
+                .find(|f| f.family == "BIZ UDPGothic")
+                .or(doc.fonts.last()),
+        ),
         text: p.text,
         background: p.background,
         heading: p.heading,
@@ -171,6 +176,20 @@ fn font_usage(doc: &Document) -> BTreeMap<usize, fonts::Usage> {
         }
     }
     usage
+}
+
+/// The faces the deck draws with that the PPTX cannot carry, with the reason
+/// (for a note: PowerPoint then needs them installed).
+pub fn faces_not_embedded(doc: &Document) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for font in font_usage(doc).into_keys() {
+        if let Some(why) = fonts::not_embeddable(&doc.fonts[font])
+            && !out.iter().any(|(f, _)| *f == doc.fonts[font].family)
+        {
+            out.push((doc.fonts[font].family.clone(), why));
+        }
+    }
+    out
 }
 
 /// Writes the deck as a `.pptx` file's bytes.
@@ -238,10 +257,15 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
     let mut embedded: Vec<EmbeddedFace> = Vec::new();
     if opts.embed_fonts {
         // Subsetting and wrapping each face is independent: on all cores.
-        let usage: Vec<_> = font_usage(doc).into_iter().collect();
+        // Faces whose licence forbids embedding, or that PowerPoint cannot
+        // embed (no TrueType outlines), are named by the font only.
+        let usage: Vec<_> = font_usage(doc)
+            .into_iter()
+            .filter(|(font, _)| fonts::not_embeddable(&doc.fonts[*font]).is_none())
+            .collect();
         let data: Vec<Result<Vec<u8>, PptxError>> = usage
             .par_iter()
-            .map(|(font, used)| fonts::fntdata(doc.fonts[*font].data, used))
+            .map(|(font, used)| fonts::fntdata(doc.fonts[*font].data, doc.fonts[*font].index, used))
             .collect();
         for ((font, _), data) in usage.iter().zip(data) {
             let info = &doc.fonts[*font];
@@ -249,7 +273,7 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             let part = format!("ppt/fonts/font{}.fntdata", font_parts.len() + 1);
             let rid = pres.add(rel::FONT, &part);
             font_parts.push((part, data));
-            let facts = fonts::facts(info.data);
+            let facts = fonts::facts(info.data, info.index);
             let face = match embedded.iter_mut().find(|e| e.typeface == info.family) {
                 Some(e) => e,
                 None => {

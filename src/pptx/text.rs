@@ -135,7 +135,7 @@ impl<'a> Faces<'a> {
             faces: doc
                 .fonts
                 .iter()
-                .map(|f| ttf_parser::Face::parse(f.data, 0).ok())
+                .map(|f| ttf_parser::Face::parse(f.data, f.index).ok())
                 .collect(),
             families: doc.fonts.iter().map(|f| f.family.as_str()).collect(),
         }

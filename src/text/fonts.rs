@@ -1,9 +1,12 @@
 //! The font book: bundled faces, parsed once per process, with per-character
-//! fallback from the first family to the next.
+//! fallback from the first family to the next. Books are built once per set
+//! of faces and live for the process; fallback faces (a theme's list,
+//! `--font-path`, system fonts: see `fallback`) extend a book into a new one.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::fallback::{FaceRef, FallbackFamily};
 use crate::pages::FontInfo;
 
 static REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
@@ -58,7 +61,7 @@ impl Face {
 }
 
 /// A family: its regular and bold faces (indices into `FontBook::faces`).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Family {
     pub regular: usize,
     pub bold: usize,
@@ -74,6 +77,13 @@ pub struct FontBook {
     /// character of a deck is looked up (a cmap search) each time it is
     /// shaped; a deck has only a few thousand distinct ones.
     coverage: [OnceLock<Box<[AtomicU8]>>; 2],
+    /// Characters given a fallback family found for them (sorted; family
+    /// indices into `families`): they take it before any later family, so a
+    /// Hangul character keeps the Korean face chosen for it even when an
+    /// earlier fallback family also has it.
+    assigned: Vec<(char, usize)>,
+    /// Families before this index are searched before `assigned`.
+    own: usize,
 }
 
 impl FontBook {
@@ -82,23 +92,28 @@ impl FontBook {
             faces: Vec::new(),
             families: Vec::new(),
             coverage: [OnceLock::new(), OnceLock::new()],
+            assigned: Vec::new(),
+            own: 0,
         }
     }
 
     /// The bundled BIZ UDPGothic Regular and Bold.
     pub fn bundled() -> &'static FontBook {
-        static BOOK: OnceLock<FontBook> = OnceLock::new();
+        static BOOK: OnceLock<&'static FontBook> = OnceLock::new();
         BOOK.get_or_init(|| {
-            let mut book = FontBook::empty();
-            // The bundled files are checked by tests; failure here means a broken build.
-            let regular = book
-                .add(REGULAR, "BIZ UDPGothic", "BIZUDPGothic-Regular", false)
-                .expect("bundled regular font parses");
-            let bold = book
-                .add(BOLD, "BIZ UDPGothic", "BIZUDPGothic-Bold", true)
-                .expect("bundled bold font parses");
-            book.families.push(Family { regular, bold });
-            book
+            let book: &'static FontBook = Box::leak(Box::new({
+                let mut book = FontBook::empty();
+                // The bundled files are checked by tests; failure here means a broken build.
+                let regular = book
+                    .add(REGULAR, 0, "BIZ UDPGothic", "BIZUDPGothic-Regular", false)
+                    .expect("bundled regular font parses");
+                let bold = book
+                    .add(BOLD, 0, "BIZ UDPGothic", "BIZUDPGothic-Bold", true)
+                    .expect("bundled bold font parses");
+                book.families.push(Family { regular, bold });
+                book
+            }));
+            register(book)
         })
     }
 
@@ -130,32 +145,28 @@ impl FontBook {
         if let Ok(mut list) = books.lock() {
             list.push((key, book));
         }
-        Ok(book)
+        Ok(register(book))
     }
 
     fn read_with_latin(
         regular: &std::path::Path,
         bold: Option<&std::path::Path>,
     ) -> Result<&'static FontBook, String> {
-        let read = |p: &std::path::Path| -> Result<&'static [u8], String> {
-            let bytes =
-                std::fs::read(p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
-            Ok(Box::leak(bytes.into_boxed_slice()))
-        };
+        let read = read_font_file;
         let base = FontBook::bundled();
         let mut book = FontBook::empty();
         let r = read(regular)?;
-        let (family, ps) = names(r)
+        let (family, ps) = names(r, 0)
             .ok_or_else(|| format!("{} is not a TrueType/OpenType font", regular.display()))?;
         let ri = book
-            .add(r, &family, &ps, false)
+            .add(r, 0, &family, &ps, false)
             .ok_or_else(|| format!("{} cannot be parsed", regular.display()))?;
         let bi = match bold {
             Some(b) => {
                 let data = read(b)?;
-                let (fam, ps) = names(data)
+                let (fam, ps) = names(data, 0)
                     .ok_or_else(|| format!("{} is not a TrueType/OpenType font", b.display()))?;
-                book.add(data, &fam, &ps, true)
+                book.add(data, 0, &fam, &ps, true)
                     .ok_or_else(|| format!("{} cannot be parsed", b.display()))?
             }
             None => ri,
@@ -166,7 +177,13 @@ impl FontBook {
         });
         let offset = book.faces.len();
         for f in &base.faces {
-            book.add(f.info.data, &f.info.family, &f.info.postscript, f.info.bold);
+            book.add(
+                f.info.data,
+                f.info.index,
+                &f.info.family,
+                &f.info.postscript,
+                f.info.bold,
+            );
         }
         for fam in &base.families {
             book.families.push(Family {
@@ -177,15 +194,17 @@ impl FontBook {
         Ok(Box::leak(Box::new(book)))
     }
 
-    /// Adds a face from font bytes that live for the process.
+    /// Adds a face from font bytes that live for the process (`index`: the
+    /// face in a collection).
     pub fn add(
         &mut self,
         data: &'static [u8],
+        index: u32,
         family: &str,
         postscript: &str,
         bold: bool,
     ) -> Option<usize> {
-        let rb = rustybuzz::Face::from_slice(data, 0)?;
+        let rb = rustybuzz::Face::from_slice(data, index)?;
         let upem = rb.units_per_em() as f32;
         let ascent = f32::from(rb.ascender()) / upem;
         let descent = -f32::from(rb.descender()) / upem;
@@ -195,6 +214,7 @@ impl FontBook {
                 postscript: postscript.to_owned(),
                 bold,
                 data,
+                index,
             },
             rb,
             upem,
@@ -212,8 +232,18 @@ impl FontBook {
             let f = self.families[n];
             if bold { f.bold } else { f.regular }
         };
-        let search =
-            || (0..self.families.len()).find(|&n| self.faces[face(n)].rb.glyph_index(c).is_some());
+        let has = |n: usize| self.faces[face(n)].rb.glyph_index(c).is_some();
+        let search = || {
+            let own = self.own.min(self.families.len());
+            (0..own).find(|&n| has(n)).or_else(|| {
+                self.assigned
+                    .binary_search_by_key(&c, |a| a.0)
+                    .ok()
+                    .map(|i| self.assigned[i].1)
+                    .filter(|&n| has(n))
+                    .or_else(|| (own..self.families.len()).find(|&n| has(n)))
+            })
+        };
         let (Some(slot), true) = (
             usize::try_from(u32::from(c)).ok().filter(|&i| i < 0x1_0000),
             self.families.len() < 254,
@@ -235,6 +265,18 @@ impl FontBook {
         family.map(face)
     }
 
+    /// The face of the first family that has every character of `chars`.
+    pub fn face_covering(&self, chars: &[char], bold: bool) -> Option<usize> {
+        self.families
+            .iter()
+            .map(|f| if bold { f.bold } else { f.regular })
+            .find(|&i| {
+                chars
+                    .iter()
+                    .all(|&c| self.faces[i].rb.glyph_index(c).is_some())
+            })
+    }
+
     /// The face used for text that no face covers (it draws .notdef, reported as a warning).
     pub fn primary(&self, bold: bool) -> usize {
         let f = self.families[0];
@@ -244,11 +286,126 @@ impl FontBook {
     pub fn infos(&self) -> Vec<FontInfo> {
         self.faces.iter().map(|f| f.info.clone()).collect()
     }
+
+    /// This book's faces, then `extra` families after its own (each family
+    /// read once per process). Books are cached, so the same extension gives
+    /// the same book.
+    /// `assigned` maps characters to indices into `extra` (the family found
+    /// for them).
+    pub fn extended(
+        &'static self,
+        extra: &[FallbackFamily],
+        assigned: &[(char, usize)],
+    ) -> Result<&'static FontBook, String> {
+        if extra.is_empty() {
+            return Ok(self);
+        }
+        type Key = (usize, Vec<FallbackFamily>, Vec<(char, usize)>);
+        type Books = Mutex<Vec<(Key, &'static FontBook)>>;
+        static BOOKS: OnceLock<Books> = OnceLock::new();
+        let books = BOOKS.get_or_init(Default::default);
+        let key: Key = (
+            self as *const FontBook as usize,
+            extra.to_vec(),
+            assigned.to_vec(),
+        );
+        if let Ok(list) = books.lock()
+            && let Some((_, b)) = list.iter().find(|(k, _)| *k == key)
+        {
+            return Ok(b);
+        }
+        let mut book = FontBook::empty();
+        for f in &self.faces {
+            book.add(
+                f.info.data,
+                f.info.index,
+                &f.info.family,
+                &f.info.postscript,
+                f.info.bold,
+            );
+        }
+        book.families = self.families.clone();
+        book.own = self.families.len();
+        let first = book.families.len();
+        book.assigned = assigned.iter().map(|&(c, i)| (c, first + i)).collect();
+        for fam in extra {
+            let load = |r: &FaceRef, bold: bool, book: &mut FontBook| -> Result<usize, String> {
+                let data = read_font_file(&r.path)?;
+                let bad = || {
+                    format!(
+                        "{} is not a usable TrueType/OpenType font",
+                        r.path.display()
+                    )
+                };
+                let (family, ps) = names(data, r.index).ok_or_else(bad)?;
+                book.add(data, r.index, &family, &ps, bold).ok_or_else(bad)
+            };
+            let regular = load(&fam.regular, false, &mut book)?;
+            let bold = match &fam.bold {
+                Some(b) => load(b, true, &mut book)?,
+                None => regular,
+            };
+            book.families.push(Family { regular, bold });
+        }
+        let book: &'static FontBook = register(Box::leak(Box::new(book)));
+        if let Ok(mut list) = books.lock() {
+            list.push((key, book));
+        }
+        Ok(book)
+    }
+
+    /// The book whose faces a laid-out document lists (handouts and notes
+    /// pages shape their own text with the deck's faces).
+    pub fn matching(fonts: &[FontInfo]) -> Option<&'static FontBook> {
+        let list = registry().lock().unwrap_or_else(|e| e.into_inner());
+        list.iter().copied().find(|b| {
+            b.faces.len() == fonts.len()
+                && b.faces
+                    .iter()
+                    .zip(fonts)
+                    .all(|(f, i)| std::ptr::eq(f.info.data, i.data) && f.info.index == i.index)
+        })
+    }
+}
+
+fn registry() -> &'static Mutex<Vec<&'static FontBook>> {
+    static ALL: OnceLock<Mutex<Vec<&'static FontBook>>> = OnceLock::new();
+    ALL.get_or_init(Default::default)
+}
+
+fn register(book: &'static FontBook) -> &'static FontBook {
+    registry()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(book);
+    book
+}
+
+/// A font file's bytes, read once per process and kept (faces borrow them).
+fn read_font_file(p: &std::path::Path) -> Result<&'static [u8], String> {
+    type Files = Mutex<Vec<(std::path::PathBuf, &'static [u8])>>;
+    static FILES: OnceLock<Files> = OnceLock::new();
+    let files = FILES.get_or_init(Default::default);
+    if let Some((_, d)) = files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(q, _)| q == p)
+    {
+        return Ok(d);
+    }
+    let bytes = std::fs::read(p).map_err(|e| format!("cannot read font {}: {e}", p.display()))?;
+    let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((p.to_path_buf(), data));
+    Ok(data)
 }
 
 /// Family and PostScript names from a font's name table.
-fn names(data: &[u8]) -> Option<(String, String)> {
-    let face = rustybuzz::ttf_parser::Face::parse(data, 0).ok()?;
+fn names(data: &[u8], index: u32) -> Option<(String, String)> {
+    let face = rustybuzz::ttf_parser::Face::parse(data, index).ok()?;
     let get = |id: u16| {
         face.names()
             .into_iter()

@@ -1,10 +1,12 @@
 //! Text: fonts, shaping, line breaking (UAX #14 plus our Japanese rules).
 
+pub mod fallback;
 pub mod fonts;
 pub mod linebreak;
 pub mod paragraph;
 mod radicals;
 
+pub use fallback::{FallbackFamily, FontOptions};
 pub use fonts::FontBook;
 pub use paragraph::{
     Laid, LaidLine, LaidRun, Shaped, SpanStyle, break_lines, layout, shape_paragraph,

@@ -326,15 +326,20 @@ fn shape(
     spans: &[(&str, bool)],
     missing: &mut Vec<char>,
 ) -> Vec<G> {
-    // Segment into runs of one span and one face.
+    // Segment into runs of one span and one face, a grapheme cluster at a
+    // time: combining marks, joiners and variation selectors take their base
+    // character's face.
     let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, span, face
-    for (i, c) in text.char_indices() {
+    for (i, g) in clusters(text) {
         let span = span_of[i];
         let bold = spans[span].1;
-        let face = match book.face_for(c, bold) {
+        let face = match cluster_face(book, g, bold) {
             Some(f) => f,
             None => {
-                if !c.is_whitespace() && !missing.contains(&c) {
+                if let Some(c) = g.chars().next()
+                    && !c.is_whitespace()
+                    && !missing.contains(&c)
+                {
                     missing.push(c);
                 }
                 // Keep spaces and unknown characters with the neighbouring run.
@@ -344,8 +349,8 @@ fn shape(
             }
         };
         match segs.last_mut() {
-            Some(s) if s.2 == span && s.3 == face && s.1 == i => s.1 = i + c.len_utf8(),
-            _ => segs.push((i, i + c.len_utf8(), span, face)),
+            Some(s) if s.2 == span && s.3 == face && s.1 == i => s.1 = i + g.len(),
+            _ => segs.push((i, i + g.len(), span, face)),
         }
     }
     let mut out = Vec::with_capacity(text.len() / 2);
@@ -359,8 +364,24 @@ fn shape(
         let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
         starts.sort_unstable();
         starts.dedup();
+        let mut prev_cluster = usize::MAX;
         for (info, p) in infos.iter().zip(pos) {
             let cs = info.cluster as usize;
+            let first = cs != prev_cluster;
+            prev_cluster = cs;
+            // A mark or joiner the face lacks draws nothing rather than a
+            // box (its base is drawn; the text still carries it).
+            if info.glyph_id == 0 && !first {
+                if let Some(c) = text[s + cs..e]
+                    .chars()
+                    .skip(1)
+                    .find(|&c| !is_ignorable(c) && f.rb.glyph_index(c).is_none())
+                    && !missing.contains(&c)
+                {
+                    missing.push(c);
+                }
+                continue;
+            }
             let next = starts.partition_point(|&x| x <= cs);
             let ce = starts.get(next).copied().unwrap_or(e - s);
             out.push(G {
@@ -376,6 +397,48 @@ fn shape(
         }
     }
     out
+}
+
+/// Grapheme clusters with their byte offsets; runs of ASCII (most Latin
+/// text) skip the segmenter, since no ASCII character but CR LF combines.
+fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let ascii = text.is_ascii();
+    let (a, b) = if ascii {
+        (
+            Some(
+                text.char_indices()
+                    .map(|(i, c)| (i, &text[i..i + c.len_utf8()])),
+            ),
+            None,
+        )
+    } else {
+        (None, Some(text.grapheme_indices(true)))
+    };
+    a.into_iter().flatten().chain(b.into_iter().flatten())
+}
+
+/// Characters that draw nothing by themselves: joiners, variation selectors
+/// and other default-ignorable format characters.
+fn is_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
+        | 0xE0000..=0xE0FFF)
+}
+
+/// The face for one grapheme cluster: the first family that has every
+/// visible character of it, else the one that has its base character.
+fn cluster_face(book: &FontBook, g: &str, bold: bool) -> Option<usize> {
+    let mut chars = g.chars();
+    let base = chars.next()?;
+    if chars.as_str().is_empty() {
+        return book.face_for(base, bold);
+    }
+    let visible: Vec<char> = g.chars().filter(|&c| !is_ignorable(c)).collect();
+    book.face_covering(&visible, bold)
+        .or_else(|| book.face_for(base, bold))
 }
 
 /// A paragraph's last line should not hold a lone character (JLREQ widow

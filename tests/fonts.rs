@@ -1,0 +1,232 @@
+//! Fonts: fallback faces for characters the bundled BIZ UDPGothic lacks
+//! (Hangul, simplified Chinese, math, emoji), text extraction of what they
+//! draw, and the warnings when no face has a character.
+//!
+//! Needs Debian's fonts-noto-cjk, fonts-noto-color-emoji, fonts-dejavu-core
+//! and fonts-dejavu-extra, and pdf.js in scripts/pdfjs (`.ci/run` installs
+//! them all).
+
+#[path = "errors/support.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::{root, run};
+
+const SURVEY: &str = "tests/fixtures/multilingual/survey.yaml";
+
+/// Strings of the survey in other scripts, each drawn by a fallback face.
+const STRINGS: &[&str] = &[
+    "김민준",
+    "王伟",
+    "发表于 2017 年，作者",
+    "QKᵀ/√d",
+    "β₂",
+    "ℝ^d",
+    "📈",
+    "🧠",
+    "😀",
+    "全角ＡＢＣ１２３",
+    "半角ｶﾀｶﾅ",
+];
+
+fn out_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("surveydeck-fonts-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn build(out: &Path, extra: &[&str]) -> support::Out {
+    let mut args = vec!["build", SURVEY, "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&root(), &args)
+}
+
+fn poppler_text(pdf: &Path) -> String {
+    let o = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn pdfjs_text(pdf: &Path) -> String {
+    let o = std::process::Command::new("node")
+        .arg(root().join("scripts/pdfjs/text.mjs"))
+        .arg(pdf)
+        .output()
+        .expect("node runs (install nodejs; .ci/run does)");
+    assert!(
+        o.status.success(),
+        "pdf.js failed (run `npm install --prefix scripts/pdfjs`): {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn system_fallback_faces_draw_every_character_and_it_extracts() {
+    let out = out_dir("system");
+    let r = build(&out, &["--transcript"]);
+    r.expect(0);
+    assert!(
+        !r.stderr.contains("no font has"),
+        "a character has no face:\n{}",
+        r.stderr
+    );
+    let pdf = out.join("survey.pdf");
+    let poppler = poppler_text(&pdf);
+    let pdfjs = pdfjs_text(&pdf);
+    let transcript = std::fs::read_to_string(out.join("survey.txt")).unwrap();
+    for s in STRINGS {
+        assert!(poppler.contains(s), "poppler lacks {s:?}:\n{poppler}");
+        assert!(pdfjs.contains(s), "pdf.js lacks {s:?}:\n{pdfjs}");
+        assert!(transcript.contains(s), "transcript lacks {s:?}");
+    }
+    // A ZWJ sequence is one cluster in one face: pdf.js gives it back whole.
+    assert!(pdfjs.contains("👩\u{200D}🔬"), "{pdfjs}");
+    // U+3000 is drawn as space (both extractors give any white space back
+    // as U+0020) and kept in the transcript.
+    assert!(
+        poppler.contains("「 」") && pdfjs.contains("「 」"),
+        "{poppler}"
+    );
+    assert!(transcript.contains("「\u{3000}」"), "{transcript}");
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    for face in ["NotoSansCJKkr", "NotoSansCJKsc", "Type 3"] {
+        assert!(fonts.contains(face), "{face} not embedded:\n{fonts}");
+    }
+    // The PPTX text is the survey's.
+    let pptx = std::fs::read(out.join("survey.pptx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pptx)).unwrap();
+    let mut xml = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap_or_default().starts_with("ppt/slides/slide") {
+            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
+        }
+    }
+    // Runs split where the face changes: join the runs' text.
+    let text: String = xml
+        .split("<a:t>")
+        .skip(1)
+        .filter_map(|t| t.split("</a:t>").next())
+        .collect();
+    for s in STRINGS {
+        assert!(text.contains(s), "PPTX lacks {s:?}:\n{text}");
+    }
+    assert!(
+        xml.contains("typeface=\"Noto Sans CJK KR\""),
+        "no Korean face in the PPTX"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn no_glyph_is_notdef_with_fallback_faces() {
+    let loaded = surveydeck::document::load(
+        &root().join(SURVEY),
+        &surveydeck::document::LoadOptions::default(),
+    );
+    let deck = loaded.deck.expect("loads");
+    let theme = surveydeck::theme::Theme::default_theme();
+    let fonts = surveydeck::FontOptions::default();
+    let (doc, _) = surveydeck::lay_out_with_fonts(&deck, &theme, &fonts).expect("lays out");
+    let mut n = 0;
+    for page in &doc.pages {
+        for item in &page.items {
+            let surveydeck::pages::Item::Text(t) = item else {
+                continue;
+            };
+            for r in t
+                .paragraphs
+                .iter()
+                .flat_map(|p| p.lines.iter().flat_map(|l| &l.runs))
+            {
+                for g in &r.glyphs {
+                    n += 1;
+                    assert_ne!(
+                        g.id, 0,
+                        "notdef in {:?} ({})",
+                        r.text, doc.fonts[r.font].family
+                    );
+                }
+            }
+        }
+    }
+    assert!(n > 300);
+    // Without system fonts the same characters are boxes, and reported.
+    let (doc, diags) =
+        surveydeck::lay_out_with_fonts(&deck, &theme, &surveydeck::FontOptions::reproducible())
+            .expect("lays out");
+    assert!(doc.fonts.iter().all(|f| f.family == "BIZ UDPGothic"));
+    assert!(diags.items.iter().any(|d| d.message.contains("U+AE40")));
+}
+
+#[test]
+fn ignoring_system_fonts_warns_at_each_character_and_deny_warnings_fails() {
+    let out = out_dir("bundled");
+    let r = build(&out, &["--ignore-system-fonts", "--format", "pdf"]);
+    r.expect(0);
+    // The character's own line and column, once per place.
+    let want = "warning: no font has `김` (U+AE40): drawn as an empty box\n  --> tests/fixtures/multilingual/survey.yaml:10:10\n";
+    assert!(r.stderr.contains(want), "{}", r.stderr);
+    assert!(r.stderr.contains("survey.yaml:18:28\n"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("no font has `김`").count(),
+        2,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("no font has `😀`").count(), 1);
+    assert!(r.stderr.contains("--ignore-system-fonts"));
+    // The PDF still carries the characters in its text.
+    let text = poppler_text(&out.join("survey.pdf"));
+    assert!(text.contains("김민준"), "{text}");
+
+    let denied = out_dir("denied");
+    let r = build(&denied, &["--ignore-system-fonts", "--deny-warnings"]);
+    r.expect(1);
+    assert!(!denied.join("survey.pdf").exists());
+    // The same build is byte-stable.
+    let again = out_dir("again");
+    build(&again, &["--ignore-system-fonts", "--format", "pdf"]).expect(0);
+    assert_eq!(
+        std::fs::read(out.join("survey.pdf")).unwrap(),
+        std::fs::read(again.join("survey.pdf")).unwrap()
+    );
+    for d in [out, denied, again] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn font_path_faces_are_used_without_system_fonts() {
+    let out = out_dir("font-path");
+    let r = build(
+        &out,
+        &[
+            "--ignore-system-fonts",
+            "--font-path",
+            "/usr/share/fonts/opentype/noto",
+            "--format",
+            "pdf",
+        ],
+    );
+    r.expect(0);
+    assert!(!r.stderr.contains("no font has `김`"), "{}", r.stderr);
+    assert!(!r.stderr.contains("no font has `王`"), "{}", r.stderr);
+    // Emoji are not in that folder: still reported.
+    assert!(r.stderr.contains("no font has `😀`"), "{}", r.stderr);
+    let r = build(&out, &["--font-path", "no/such/folder"]);
+    r.expect(2);
+    assert!(r.stderr.contains("is not a folder"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&out);
+}
