@@ -1249,9 +1249,10 @@ fn missing_glyph_warning_is_denied_at_build() {
     let y = "deck:\n  title: X\nsections:\n  - slide: \"s \u{E000}\"\n";
     let (ws, _) = accepted(y);
     let out = build_rejects_with(ws.path(), &["--deny-warnings"]);
-    let d = find_prefix(&out.stderr, "warning", "no bundled font has");
+    let d = find_prefix(&out.stderr, "warning", "no font has");
     assert!(d.message.contains("(U+E000)"), "{}", d.block);
-    assert_eq!(d.location.as_deref(), Some("s.yaml:4:5"));
+    // The character's own column, not the slide's.
+    assert_eq!(d.location.as_deref(), Some("s.yaml:4:15"));
     find(
         &out.stderr,
         "error",
