@@ -236,6 +236,13 @@ fn build_deck(
         crate::compress::compress_images(&mut doc, dpi);
     }
     let mut files = render(opts, &doc, &theme, &dir, &stem, diags)?;
+    if opts.pptx && opts.pptx_options.embed_fonts {
+        for (family, why) in crate::pptx::faces_not_embedded(&doc) {
+            remarks.push(format!(
+                "the PPTX names {family} without embedding it ({why}): PowerPoint needs it installed"
+            ));
+        }
+    }
     if let Some(max) = opts.max_size {
         let too_big = |files: &[(PathBuf, Vec<u8>)]| {
             files

@@ -72,6 +72,13 @@ fn system_fallback_faces_draw_every_character_and_it_extracts() {
     let out = out_dir("system");
     let r = build(&out, &["--transcript"]);
     r.expect(0);
+    // CFF and colour bitmap faces cannot go into a PPTX: named, and said so.
+    assert!(
+        r.stderr
+            .contains("note: the PPTX names Noto Color Emoji without embedding it"),
+        "{}",
+        r.stderr
+    );
     assert!(
         !r.stderr.contains("no font has"),
         "a character has no face:\n{}",
@@ -127,6 +134,17 @@ fn system_fallback_faces_draw_every_character_and_it_extracts() {
         "no Korean face in the PPTX"
     );
     let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn pdf_standards_accept_the_fallback_faces() {
+    for standard in ["ua1", "a2u"] {
+        let out = out_dir(standard);
+        build(&out, &["--format", "pdf", "--pdf-standard", standard]).expect(0);
+        let text = poppler_text(&out.join("survey.pdf"));
+        assert!(text.contains("김민준") && text.contains("📈"), "{text}");
+        let _ = std::fs::remove_dir_all(&out);
+    }
 }
 
 #[test]

@@ -1066,9 +1066,23 @@ pub fn encode_uri(uri: &str) -> String {
     out
 }
 
+/// The language a fallback face was chosen for, from the script tag in its
+/// family name (Noto Sans CJK KR, Source Han Sans SC…): its runs carry it,
+/// so PowerPoint picks the same regional glyph forms.
+fn face_lang(family: &str) -> Option<&'static str> {
+    family.split([' ', '-']).find_map(|w| match w {
+        "KR" | "Korean" => Some("ko-KR"),
+        "SC" | "CN" => Some("zh-CN"),
+        "TC" | "TW" => Some("zh-TW"),
+        "HK" => Some("zh-HK"),
+        _ => None,
+    })
+}
+
 fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
+    let family = cx.faces.family(s.font);
     let mut attrs = vec![
-        at("lang", cx.lang),
+        at("lang", face_lang(family).unwrap_or(cx.lang)),
         at("altLang", "en-US"),
         at("sz", s.size),
     ];
@@ -1081,7 +1095,6 @@ fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
     attrs.push(at("dirty", 0));
     x.open(tag, &attrs);
     x.solid_fill(&s.color.hex());
-    let family = cx.faces.family(s.font);
     x.empty("a:latin", &[at("typeface", family)]);
     x.empty("a:ea", &[at("typeface", family)]);
     x.empty("a:cs", &[at("typeface", family)]);
