@@ -1,5 +1,7 @@
 //! The PDF's structure, read back with lopdf, and its extracted text.
 
+mod common;
+
 use std::path::Path;
 
 use lopdf::{Document as Pdf, Object};
@@ -133,7 +135,7 @@ fn extracted_text_has_no_look_alikes() {
         .arg("-")
         .output()
     else {
-        eprintln!("pdftotext not installed: skipped");
+        common::missing("the tool `pdftotext`");
         return;
     };
     let text = String::from_utf8(out.stdout).expect("utf-8");

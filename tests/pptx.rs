@@ -5,6 +5,8 @@
 //! `tests/snapshots/pptx/`) do not move when the layout engine changes.
 //! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --test pptx`.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::PathBuf;
@@ -1539,7 +1541,7 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
 /// `SURVEYDECK_KEEP_LO=1` keeps the PPTX, PDF and word boxes for a look.
 fn libreoffice_words(locale: &str) -> Option<(Document, Vec<Vec<Word>>)> {
     let (Some(soffice), Some(pdftotext)) = (on_path("soffice"), on_path("pdftotext")) else {
-        println!("note: soffice or pdftotext is not on PATH; LibreOffice rendering not checked");
+        common::missing("soffice or pdftotext (LibreOffice rendering)");
         return None;
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -1,5 +1,7 @@
 //! Tagged PDF: the structure tree read back, and PDF/UA-1 on the samples.
 
+mod common;
+
 use std::path::Path;
 
 use lopdf::{Document as Pdf, Object};
@@ -78,7 +80,7 @@ fn reading_order_of_the_structure_equals_the_pages() {
         .arg(&path)
         .output()
     else {
-        eprintln!("pdfinfo not installed: skipped");
+        common::missing("the tool `pdfinfo`");
         return;
     };
     let listing = String::from_utf8_lossy(&out.stdout);
