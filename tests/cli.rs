@@ -255,20 +255,37 @@ fn out_dir_under_a_read_only_folder_is_an_io_failure() {
     let locked = dir.join("locked");
     std::fs::create_dir(&locked).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root (and some sandboxes) ignore permissions: then there is nothing to test.
-    if std::fs::write(locked.join("probe"), b"x").is_ok() {
-        let _ = std::fs::remove_file(locked.join("probe"));
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-        eprintln!("skipped: permissions are not enforced for this user");
-        return;
+    // Root ignores permissions (CI runs as root): then the build runs as
+    // `nobody`, from a copy of the binary that user can reach.
+    let as_root = std::fs::write(locked.join("probe"), b"x").is_ok();
+    if as_root {
+        std::fs::remove_file(locked.join("probe")).unwrap();
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_surveydeck"), dir.join("surveydeck")).unwrap();
     }
     for target in ["locked/out", "locked"] {
-        let out = run(
-            dir,
-            &["build", "talk.yaml", "-o", target, "--format", "pdf"],
-        );
-        out.expect(3);
-        assert!(out.stderr.contains(target), "{}", out.stderr);
+        let args = ["build", "talk.yaml", "-o", target, "--format", "pdf"];
+        let (code, stderr) = if as_root {
+            let out = std::process::Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(dir.join("surveydeck"))
+                .args(args)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("setpriv (util-linux) runs the build as nobody");
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        } else {
+            let out = run(dir, &args);
+            out.expect(3);
+            (Some(out.code), out.stderr.clone())
+        };
+        assert_eq!(code, Some(3), "{stderr}");
+        assert!(stderr.contains(target), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
     }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(entries(&locked), Vec::<String>::new());

@@ -155,17 +155,10 @@ fn notes_pages_carry_the_notes() {
     );
 }
 
+// The transcript is compared with a hand-written text in tests/exact_text.rs.
 #[test]
-fn transcript_is_the_pages_text() {
+fn outline_names_the_deck_and_links_the_papers() {
     let doc = sample();
-    let t = surveydeck::transcript(&doc);
-    for (i, page) in doc.pages.iter().enumerate() {
-        assert!(
-            t.contains(&format!("Slide {}\n\n{}", i + 1, page.text())),
-            "slide {} differs",
-            i + 1
-        );
-    }
     let md = surveydeck::outline_markdown(&doc);
     assert!(md.starts_with("# AI 最新技術 Update 会 10月"));
     assert!(md.contains("](http://arxiv.org/abs/2009.05041v2)"));

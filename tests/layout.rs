@@ -134,19 +134,51 @@ fn no_text_is_lost() {
 fn long_slides_split_into_numbered_continuations() {
     let (_, doc) = sample("2020-10-ai-update.yaml");
     let titles: Vec<&str> = doc.pages.iter().map(|p| p.title.as_str()).collect();
-    let cont: Vec<&&str> = titles
-        .iter()
-        .filter(|t| t.ends_with("(1/2)") || t.ends_with("(1/3)"))
-        .collect();
-    assert!(!cont.is_empty(), "no slide was split: {titles:?}");
-    for t in cont {
-        let base = t.rsplit_once(" (").map(|x| x.0).unwrap_or(t);
+    let mut firsts = 0;
+    for (i, t) in titles.iter().enumerate() {
+        // "(1/n)" is followed at once by "(2/n)" … "(n/n)" of the same title.
+        let Some((base, n)) = t
+            .strip_suffix(')')
+            .and_then(|t| t.rsplit_once(" (1/"))
+            .and_then(|(b, n)| Some((b, n.parse::<usize>().ok()?)))
+        else {
+            continue;
+        };
+        firsts += 1;
+        assert!(n >= 2, "{t}");
+        for k in 2..=n {
+            let want = format!("{base} ({k}/{n})");
+            assert_eq!(
+                titles.get(i + k - 1).copied(),
+                Some(want.as_str()),
+                "{t} is not followed by its continuation {want}"
+            );
+        }
         assert!(
-            titles
-                .iter()
-                .any(|x| x.starts_with(base) && x.ends_with("(2/2)") || x.ends_with("(2/3)")),
-            "{t} has no continuation"
+            !titles
+                .get(i + n)
+                .is_some_and(|x| x.starts_with(&format!("{base} ("))),
+            "{t}: more continuations than {n}"
         );
+    }
+    assert!(firsts > 0, "no slide was split: {titles:?}");
+    // Every continuation belongs to such a run.
+    for (i, t) in titles.iter().enumerate() {
+        let numbered = |rest: &str| {
+            rest.strip_suffix(')')
+                .and_then(|r| r.split_once('/'))
+                .is_some_and(|(k, n)| k.parse::<usize>().is_ok() && n.parse::<usize>().is_ok())
+        };
+        if let Some((base, rest)) = t.rsplit_once(" (")
+            && numbered(rest)
+            && !rest.starts_with("1/")
+        {
+            assert!(
+                i > 0 && titles[i - 1].starts_with(&format!("{base} (")),
+                "{t} follows {:?}",
+                titles.get(i.wrapping_sub(1))
+            );
+        }
     }
 }
 
@@ -204,12 +236,17 @@ fn layout_dump_snapshot() {
         }
     }
     let path = Path::new("tests/snapshots/2020-10-ai-update.layout.txt");
-    if std::env::var_os("SURVEYDECK_BLESS").is_some() || !path.exists() {
+    if std::env::var("SURVEYDECK_BLESS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all("tests/snapshots").ok();
         std::fs::write(path, &out).expect("write snapshot");
         return;
     }
-    let expected = std::fs::read_to_string(path).expect("read snapshot");
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (a missing snapshot fails; write it with SURVEYDECK_BLESS=1)",
+            path.display()
+        )
+    });
     if expected != out {
         let mut diff = String::new();
         for (n, (a, b)) in expected.lines().zip(out.lines()).enumerate() {
