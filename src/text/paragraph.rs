@@ -673,6 +673,56 @@ mod tests {
         );
     }
 
+    /// Glyph ids of a laid-out text (bundled faces only).
+    fn glyph_ids(text: &str) -> Vec<u16> {
+        let style = SpanStyle {
+            size: 10.0,
+            bold: false,
+        };
+        let laid = layout(FontBook::bundled(), &[(text, style)], 1000.0);
+        laid.lines
+            .iter()
+            .flat_map(|l| l.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.id)))
+            .collect()
+    }
+
+    #[test]
+    fn zero_width_and_combining_characters_never_draw_a_box() {
+        // Joiners, variation selectors (an IVS on 葛) and a combining mark the
+        // face lacks stay with their base's cluster and draw no .notdef.
+        for text in [
+            "A\u{200D}B",
+            "葛\u{E0100}城",
+            "→\u{FE0F}",
+            "Vie\u{0323}t",
+            "x\u{20E3}y",
+        ] {
+            let ids = glyph_ids(text);
+            assert!(!ids.contains(&0), "{text:?} draws a box: {ids:?}");
+        }
+        // The text layer keeps every character.
+        let style = SpanStyle {
+            size: 10.0,
+            bold: false,
+        };
+        let laid = layout(FontBook::bundled(), &[("葛\u{E0100}城", style)], 1000.0);
+        assert_eq!(laid.lines[0].text(), "葛\u{E0100}城");
+    }
+
+    #[test]
+    fn a_missing_cluster_is_reported_by_its_base_character() {
+        let book = FontBook::bundled();
+        let style = SpanStyle {
+            size: 10.0,
+            bold: false,
+        };
+        let laid = layout(book, &[("研究者👩\u{200D}🔬です", style)], 100.0);
+        // The ZWJ is not reported; the two emoji are (the second one is not
+        // drawn: it is part of the first one's cluster).
+        assert!(!laid.missing.contains(&'\u{200D}'), "{:?}", laid.missing);
+        assert_eq!(laid.missing[0], '👩');
+    }
+
     #[test]
     fn reports_missing_characters() {
         let book = FontBook::bundled();
