@@ -209,6 +209,14 @@ fn ignoring_system_fonts_warns_at_each_character_and_deny_warnings_fails() {
     let text = poppler_text(&out.join("survey.pdf"));
     assert!(text.contains("김민준"), "{text}");
 
+    // `check` runs the same pipeline: the same warning, and the same failure.
+    let c = run(
+        &root(),
+        &["check", SURVEY, "--ignore-system-fonts", "--deny-warnings"],
+    );
+    c.expect(1);
+    assert!(c.stderr.contains(want), "{}", c.stderr);
+
     let denied = out_dir("denied");
     let r = build(&denied, &["--ignore-system-fonts", "--deny-warnings"]);
     r.expect(1);
