@@ -12,6 +12,7 @@ pub mod output;
 pub mod pages;
 pub mod pdf;
 pub mod pipeline;
+pub mod png;
 pub mod pptx;
 pub mod text;
 pub mod theme;

@@ -55,9 +55,18 @@ struct BuildArgs {
     /// Theme: a built-in one (see `surveydeck themes`) or a theme file; overrides the survey's `deck.theme`.
     #[arg(long, value_name = "NAME|FILE")]
     theme: Option<String>,
-    /// Which outputs to write.
+    /// Which outputs to write: pdf, pptx, png (one picture per slide, NAME-001.png …), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "pdf,pptx")]
     format: Vec<Format>,
+    /// Width of the slide pictures of --format png, in pixels.
+    #[arg(long, value_name = "PX", default_value_t = surveydeck::png::DEFAULT_WIDTH, value_parser = clap::value_parser!(u32).range(16..=16384))]
+    png_width: u32,
+    /// Also write a contact sheet (NAME-sheet.png): every slide in a numbered grid.
+    #[arg(long)]
+    contact_sheet: bool,
+    /// Also write a share card (NAME-card.png): the first slide framed at 1200×630 for link previews.
+    #[arg(long)]
+    share_card: bool,
     /// Also write a plain-text transcript (NAME.txt: each slide's text in reading order) and a
     /// Markdown outline (NAME-outline.md: sections, slide titles, paper links).
     #[arg(long)]
@@ -147,6 +156,7 @@ fn parse_per_page(s: &str) -> Result<usize, String> {
 enum Format {
     Pdf,
     Pptx,
+    Png,
 }
 
 fn main() -> ExitCode {
@@ -216,6 +226,14 @@ fn options(args: &BuildArgs) -> pipeline::Options {
         pptx_options: surveydeck::pptx::PptxOptions {
             embed_fonts: !args.no_embed_fonts,
         },
+        png: (args.format.contains(&Format::Png) || args.contact_sheet || args.share_card).then(
+            || surveydeck::png::PngOptions {
+                slides: args.format.contains(&Format::Png),
+                width: args.png_width,
+                sheet: args.contact_sheet,
+                card: args.share_card,
+            },
+        ),
         dump_layout: args.dump_layout.clone(),
         allow_outside_files: args.allow_outside_files,
         deny_warnings: args.deny_warnings,

@@ -42,6 +42,8 @@ pub struct Options {
     pub image_dpi: f32,
     pub pdf_options: PdfOptions,
     pub pptx_options: PptxOptions,
+    /// Also PNG pictures: the slides, a contact sheet, a share card.
+    pub png: Option<crate::png::PngOptions>,
     /// Also the laid-out pages as JSON, at this path.
     pub dump_layout: Option<PathBuf>,
     pub allow_outside_files: bool,
@@ -67,6 +69,7 @@ impl Default for Options {
             image_dpi: 200.0,
             pdf_options: PdfOptions::default(),
             pptx_options: PptxOptions::default(),
+            png: None,
             dump_layout: None,
             allow_outside_files: false,
             deny_warnings: false,
@@ -374,6 +377,19 @@ fn render(
         match crate::pdf::write_pdf(&sheets, &opts.pdf_options) {
             Ok(bytes) => files.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
             Err(e) => return Err(fail(Diagnostic::error(format!("notes pages PDF: {e}")))),
+        }
+    }
+    if let Some(png) = &opts.png {
+        let pngs = crate::png::write_pngs(doc, png, &crate::png::Cache::new())
+            .map_err(|e| fail(Diagnostic::error(format!("PNG: {e}"))))?;
+        for (i, bytes) in pngs.slides.into_iter().enumerate() {
+            files.push((dir.join(crate::png::slide_name(stem, i)), bytes));
+        }
+        if let Some(b) = pngs.sheet {
+            files.push((dir.join(format!("{stem}-sheet.png")), b));
+        }
+        if let Some(b) = pngs.card {
+            files.push((dir.join(format!("{stem}-card.png")), b));
         }
     }
     if opts.transcript {

@@ -1,0 +1,265 @@
+//! Drawing one page of the pages model onto a tiny-skia pixmap: the same
+//! items in the same order as the PDF writer, with glyph outlines read
+//! straight from the font files the pages name.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use tiny_skia::{
+    FillRule, FilterQuality, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform,
+};
+
+use crate::pages::{self, Color, Document, ImageFormat, Item};
+
+/// What a raster render can reuse from an earlier one: glyph outlines and
+/// decoded figures. `watch` keeps one for its whole run, so a rebuild pays
+/// only for what changed; it is shared by the threads that draw the pages.
+/// Glyph outlines by font file address and glyph id.
+type Outlines = HashMap<(usize, u16), Option<Arc<Path>>>;
+
+#[derive(Default)]
+pub struct Cache {
+    /// Outlines in font units (y up), by font file and glyph id; `None` for
+    /// glyphs without an outline (spaces).
+    glyphs: Mutex<Outlines>,
+    /// Decoded figures by a hash of their bytes.
+    images: Mutex<HashMap<u64, Arc<Pixmap>>>,
+}
+
+impl Cache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn glyph(&self, data: &'static [u8], id: u16) -> Option<Arc<Path>> {
+        let key = (data.as_ptr() as usize, id);
+        if let Some(p) = self.lock_glyphs().get(&key) {
+            return p.clone();
+        }
+        let path = outline(data, id).map(Arc::new);
+        self.lock_glyphs().insert(key, path.clone());
+        path
+    }
+
+    fn lock_glyphs(&self) -> std::sync::MutexGuard<'_, Outlines> {
+        self.glyphs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn image(&self, d: &pages::ImageData) -> Result<Arc<Pixmap>, String> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        d.bytes.hash(&mut h);
+        let key = h.finish();
+        let lock = || self.images.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = lock().get(&key) {
+            return Ok(Arc::clone(p));
+        }
+        let p = Arc::new(decode(d)?);
+        lock().insert(key, Arc::clone(&p));
+        Ok(p)
+    }
+}
+
+/// A glyph's outline as a path in font units.
+fn outline(data: &'static [u8], id: u16) -> Option<Path> {
+    struct Builder(PathBuilder);
+    impl ttf_parser::OutlineBuilder for Builder {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.move_to(x, y);
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.line_to(x, y);
+        }
+        fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+            self.0.quad_to(x1, y1, x, y);
+        }
+        fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+            self.0.cubic_to(x1, y1, x2, y2, x, y);
+        }
+        fn close(&mut self) {
+            self.0.close();
+        }
+    }
+    let face = ttf_parser::Face::parse(data, 0).ok()?;
+    let mut b = Builder(PathBuilder::new());
+    face.outline_glyph(ttf_parser::GlyphId(id), &mut b)?;
+    b.0.finish()
+}
+
+/// Units per em of a font file (1000 when it cannot be read).
+fn units_per_em(data: &[u8]) -> f32 {
+    ttf_parser::Face::parse(data, 0).map_or(1000.0, |f| f32::from(f.units_per_em()))
+}
+
+/// A figure decoded to premultiplied RGBA.
+fn decode(d: &pages::ImageData) -> Result<Pixmap, String> {
+    let format = match d.format {
+        ImageFormat::Png => image::ImageFormat::Png,
+        ImageFormat::Jpeg => image::ImageFormat::Jpeg,
+    };
+    let img = image::load_from_memory_with_format(&d.bytes, format)
+        .map_err(|e| format!("{}: cannot decode the figure: {e}", d.path.display()))?
+        .into_rgba8();
+    let (w, h) = img.dimensions();
+    let mut data = img.into_raw();
+    for px in data.chunks_exact_mut(4) {
+        let a = u16::from(px[3]);
+        if a < 255 {
+            for c in &mut px[..3] {
+                *c = ((u16::from(*c) * a + 127) / 255) as u8;
+            }
+        }
+    }
+    let size = tiny_skia::IntSize::from_wh(w, h)
+        .ok_or_else(|| format!("{}: the figure has no pixels", d.path.display()))?;
+    Pixmap::from_vec(data, size)
+        .ok_or_else(|| format!("{}: the figure has no pixels", d.path.display()))
+}
+
+pub(super) fn paint(c: Color) -> Paint<'static> {
+    let mut p = Paint::default();
+    p.set_color_rgba8(c.0, c.1, c.2, 255);
+    p.anti_alias = true;
+    p
+}
+
+/// Draws `page` of `doc` at `scale` pixels per point, after the transform `at`.
+pub(super) fn draw_page(
+    px: &mut Pixmap,
+    doc: &Document,
+    page: &pages::Page,
+    scale: f32,
+    at: Transform,
+    cache: &Cache,
+) -> Result<(), String> {
+    let ts = at.pre_scale(scale, scale);
+    if let Some(r) = tiny_skia::Rect::from_xywh(0.0, 0.0, doc.width, doc.height) {
+        px.fill_rect(r, &paint(page.background), ts, None);
+    }
+    for item in &page.items {
+        match item {
+            Item::Shape(sh) => {
+                let Some(path) = rect_path(sh.rect, sh.radius) else {
+                    continue;
+                };
+                if let Some(c) = sh.fill {
+                    px.fill_path(&path, &paint(c), FillRule::Winding, ts, None);
+                }
+                if let Some((c, w)) = sh.stroke {
+                    let stroke = Stroke {
+                        width: w,
+                        ..Default::default()
+                    };
+                    px.stroke_path(&path, &paint(c), &stroke, ts, None);
+                }
+            }
+            Item::Image(im) => {
+                let d = doc
+                    .images
+                    .get(im.image)
+                    .ok_or("a figure is missing from the document")?;
+                let img = cache.image(d)?;
+                let (w, h) = (img.width() as f32, img.height() as f32);
+                let fit = ts
+                    .pre_translate(im.rect.x, im.rect.y)
+                    .pre_scale(im.rect.w / w, im.rect.h / h);
+                // Figures are usually shrunk a lot: bicubic keeps them smooth.
+                let quality = if fit.sx.abs() < 1.0 {
+                    FilterQuality::Bicubic
+                } else {
+                    FilterQuality::Bilinear
+                };
+                let pp = PixmapPaint {
+                    quality,
+                    ..Default::default()
+                };
+                px.draw_pixmap(0, 0, Pixmap::as_ref(&img), &pp, fit, None);
+            }
+            Item::Text(t) => {
+                for p in &t.paragraphs {
+                    if let Some(m) = &p.marker {
+                        draw_run(px, doc, m, ts, cache);
+                    }
+                    for r in p.lines.iter().flat_map(|l| l.runs.iter()) {
+                        draw_run(px, doc, r, ts, cache);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fills a run's glyphs as one path.
+fn draw_run(px: &mut Pixmap, doc: &Document, r: &pages::GlyphRun, ts: Transform, cache: &Cache) {
+    if let Some(font) = doc.fonts.get(r.font) {
+        draw_glyphs(px, font.data, r, ts, cache);
+    }
+}
+
+/// Fills a run's glyphs, taken from the font file `data`, as one path.
+pub(super) fn draw_glyphs(
+    px: &mut Pixmap,
+    data: &'static [u8],
+    r: &pages::GlyphRun,
+    ts: Transform,
+    cache: &Cache,
+) {
+    let k = r.size / units_per_em_cached(data);
+    let mut pb = PathBuilder::new();
+    let mut pen = r.x;
+    for g in &r.glyphs {
+        if let Some(o) = cache.glyph(data, g.id) {
+            let x = pen + g.dx;
+            let y = r.baseline - g.dy;
+            // Font units are y-up; slides are y-down. Italic: the upright
+            // glyph slanted about the baseline, as in the PDF.
+            let mut gt = Transform::from_row(k, 0.0, 0.0, -k, x, y);
+            if r.italic {
+                gt = gt.post_concat(Transform::from_row(1.0, 0.0, -0.2, 1.0, 0.2 * y, 0.0));
+            }
+            if let Some(p) = (*o).clone().transform(gt) {
+                pb.push_path(&p);
+            }
+        }
+        pen += g.advance;
+    }
+    if let Some(path) = pb.finish() {
+        px.fill_path(&path, &paint(r.color), FillRule::Winding, ts, None);
+    }
+}
+
+/// Units per em, remembered per font file (parsing a face reads its tables).
+fn units_per_em_cached(data: &'static [u8]) -> f32 {
+    static UPEM: Mutex<Vec<(usize, f32)>> = Mutex::new(Vec::new());
+    let key = data.as_ptr() as usize;
+    let mut v = UPEM.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, u)) = v.iter().find(|(k, _)| *k == key) {
+        return *u;
+    }
+    let u = units_per_em(data);
+    v.push((key, u));
+    u
+}
+
+/// A rectangle with rounded corners, as the PDF writer draws it.
+pub(super) fn rect_path(r: pages::Rect, radius: f32) -> Option<Path> {
+    let rad = radius.min(r.w / 2.0).min(r.h / 2.0);
+    if rad <= 0.0 {
+        return tiny_skia::Rect::from_xywh(r.x, r.y, r.w, r.h).map(PathBuilder::from_rect);
+    }
+    let mut pb = PathBuilder::new();
+    let k = rad * 0.552_284_8;
+    let (x0, y0, x1, y1) = (r.x, r.y, r.right(), r.bottom());
+    pb.move_to(x0 + rad, y0);
+    pb.line_to(x1 - rad, y0);
+    pb.cubic_to(x1 - rad + k, y0, x1, y0 + rad - k, x1, y0 + rad);
+    pb.line_to(x1, y1 - rad);
+    pb.cubic_to(x1, y1 - rad + k, x1 - rad + k, y1, x1 - rad, y1);
+    pb.line_to(x0 + rad, y1);
+    pb.cubic_to(x0 + rad - k, y1, x0, y1 - rad + k, x0, y1 - rad);
+    pb.line_to(x0, y0 + rad);
+    pb.cubic_to(x0, y0 + rad - k, x0 + rad - k, y0, x0 + rad, y0);
+    pb.close();
+    pb.finish()
+}
