@@ -165,7 +165,10 @@ pub fn contact_sheet(doc: &Document, cache: &Cache) -> Result<Pixmap, PngError> 
         .into_par_iter()
         .map(|i| render_page(doc, i, tw, cache))
         .collect::<Result<_, _>>()?;
-    let font = doc.fonts.first().map(|f| f.data);
+    let font = doc.fonts.first().map(|f| paint::Font {
+        data: f.data,
+        index: f.index,
+    });
     for (i, t) in thumbs.iter().enumerate() {
         let (c, r) = (i as u32 % cols, i as u32 / cols);
         let x = gap + c * (tw + gap);
@@ -179,10 +182,10 @@ pub fn contact_sheet(doc: &Document, cache: &Cache) -> Result<Pixmap, PngError> 
             Transform::identity(),
             None,
         );
-        if let Some(data) = font {
+        if let Some(font) = font {
             let text = (i + 1).to_string();
             let baseline = (y + th + label - 4) as f32;
-            draw_label(&mut sheet, data, &text, x as f32, baseline, 15.0, cache);
+            draw_label(&mut sheet, font, &text, x as f32, baseline, 15.0, cache);
         }
     }
     Ok(sheet)
@@ -241,14 +244,14 @@ fn frame(px: &mut Pixmap, x: f32, y: f32, w: f32, h: f32) {
 /// `size` pixels with the deck's first font.
 fn draw_label(
     px: &mut Pixmap,
-    data: &'static [u8],
+    font: paint::Font,
     text: &str,
     x: f32,
     baseline: f32,
     size: f32,
     cache: &Cache,
 ) {
-    let Ok(face) = ttf_parser::Face::parse(data, 0) else {
+    let Ok(face) = ttf_parser::Face::parse(font.data, font.index) else {
         return;
     };
     let k = size / f32::from(face.units_per_em());
@@ -282,7 +285,7 @@ fn draw_label(
         ascent: 0.0,
         descent: 0.0,
     };
-    paint::draw_glyphs(px, data, &run, Transform::identity(), cache);
+    paint::draw_glyphs(px, font, &run, Transform::identity(), cache);
 }
 
 /// Encodes an opaque picture as an RGB PNG. The fast deflate level: slides

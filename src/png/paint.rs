@@ -15,16 +15,28 @@ use crate::pages::{self, Color, Document, ImageFormat, Item};
 /// What a raster render can reuse from an earlier one: glyph outlines and
 /// decoded figures. `watch` keeps one for its whole run, so a rebuild pays
 /// only for what changed; it is shared by the threads that draw the pages.
-/// Glyph outlines by font file address and glyph id.
-type Outlines = HashMap<(usize, u16), Option<Arc<Path>>>;
+/// A glyph: its font file's address, face index and glyph id.
+type GlyphKey = (usize, u32, u16);
+type Outlines = HashMap<GlyphKey, Option<Arc<Path>>>;
 
 #[derive(Default)]
 pub struct Cache {
     /// Outlines in font units (y up), by font file and glyph id; `None` for
     /// glyphs without an outline (spaces).
     glyphs: Mutex<Outlines>,
+    /// Bitmap glyphs (colour emoji), decoded, by face and glyph id.
+    rasters: Mutex<HashMap<GlyphKey, Option<Arc<Raster>>>>,
     /// Decoded figures by a hash of their bytes.
     images: Mutex<HashMap<u64, Arc<Pixmap>>>,
+}
+
+/// A bitmap glyph: its picture, and its offsets from the pen position in
+/// pixels of its strike (y up, to the picture's bottom).
+struct Raster {
+    px: Pixmap,
+    x: f32,
+    y: f32,
+    ppem: f32,
 }
 
 impl Cache {
@@ -32,18 +44,44 @@ impl Cache {
         Self::default()
     }
 
-    fn glyph(&self, data: &'static [u8], id: u16) -> Option<Arc<Path>> {
-        let key = (data.as_ptr() as usize, id);
+    fn glyph(&self, font: Font, id: u16) -> Option<Arc<Path>> {
+        let key = (font.data.as_ptr() as usize, font.index, id);
         if let Some(p) = self.lock_glyphs().get(&key) {
             return p.clone();
         }
-        let path = outline(data, id).map(Arc::new);
+        let path = outline(font, id).map(Arc::new);
         self.lock_glyphs().insert(key, path.clone());
         path
     }
 
     fn lock_glyphs(&self) -> std::sync::MutexGuard<'_, Outlines> {
         self.glyphs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The largest bitmap of a glyph that has no outline (colour emoji
+    /// fonts are bitmaps); PNG bitmaps only.
+    fn raster(&self, font: Font, id: u16) -> Option<Arc<Raster>> {
+        let key = (font.data.as_ptr() as usize, font.index, id);
+        let lock = || self.rasters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = lock().get(&key) {
+            return r.clone();
+        }
+        let r = (|| {
+            let face = ttf_parser::Face::parse(font.data, font.index).ok()?;
+            let img = face.glyph_raster_image(ttf_parser::GlyphId(id), u16::MAX)?;
+            if img.format != ttf_parser::RasterImageFormat::PNG {
+                return None;
+            }
+            let data = decode_bitmap(img.data)?;
+            Some(Arc::new(Raster {
+                px: data,
+                x: f32::from(img.x),
+                y: f32::from(img.y),
+                ppem: f32::from(img.pixels_per_em.max(1)),
+            }))
+        })();
+        lock().insert(key, r.clone());
+        r
     }
 
     fn image(&self, d: &pages::ImageData) -> Result<Arc<Pixmap>, String> {
@@ -60,8 +98,15 @@ impl Cache {
     }
 }
 
+/// One face of a font file.
+#[derive(Clone, Copy)]
+pub(super) struct Font {
+    pub data: &'static [u8],
+    pub index: u32,
+}
+
 /// A glyph's outline as a path in font units.
-fn outline(data: &'static [u8], id: u16) -> Option<Path> {
+fn outline(font: Font, id: u16) -> Option<Path> {
     struct Builder(PathBuilder);
     impl ttf_parser::OutlineBuilder for Builder {
         fn move_to(&mut self, x: f32, y: f32) {
@@ -80,15 +125,21 @@ fn outline(data: &'static [u8], id: u16) -> Option<Path> {
             self.0.close();
         }
     }
-    let face = ttf_parser::Face::parse(data, 0).ok()?;
+    let face = ttf_parser::Face::parse(font.data, font.index).ok()?;
     let mut b = Builder(PathBuilder::new());
     face.outline_glyph(ttf_parser::GlyphId(id), &mut b)?;
     b.0.finish()
 }
 
-/// Units per em of a font file (1000 when it cannot be read).
-fn units_per_em(data: &[u8]) -> f32 {
-    ttf_parser::Face::parse(data, 0).map_or(1000.0, |f| f32::from(f.units_per_em()))
+/// Units per em of a face (1000 when it cannot be read).
+fn units_per_em(font: Font) -> f32 {
+    ttf_parser::Face::parse(font.data, font.index).map_or(1000.0, |f| f32::from(f.units_per_em()))
+}
+
+/// A bitmap glyph's PNG decoded.
+fn decode_bitmap(bytes: &[u8]) -> Option<Pixmap> {
+    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png).ok()?;
+    premultiplied(img.into_rgba8()).ok()
 }
 
 /// A figure decoded to premultiplied RGBA.
@@ -100,6 +151,10 @@ fn decode(d: &pages::ImageData) -> Result<Pixmap, String> {
     let img = image::load_from_memory_with_format(&d.bytes, format)
         .map_err(|e| format!("{}: cannot decode the figure: {e}", d.path.display()))?
         .into_rgba8();
+    premultiplied(img).map_err(|()| format!("{}: the figure has no pixels", d.path.display()))
+}
+
+fn premultiplied(img: image::RgbaImage) -> Result<Pixmap, ()> {
     let (w, h) = img.dimensions();
     let mut data = img.into_raw();
     for px in data.chunks_exact_mut(4) {
@@ -110,10 +165,8 @@ fn decode(d: &pages::ImageData) -> Result<Pixmap, String> {
             }
         }
     }
-    let size = tiny_skia::IntSize::from_wh(w, h)
-        .ok_or_else(|| format!("{}: the figure has no pixels", d.path.display()))?;
-    Pixmap::from_vec(data, size)
-        .ok_or_else(|| format!("{}: the figure has no pixels", d.path.display()))
+    let size = tiny_skia::IntSize::from_wh(w, h).ok_or(())?;
+    Pixmap::from_vec(data, size).ok_or(())
 }
 
 pub(super) fn paint(c: Color) -> Paint<'static> {
@@ -192,24 +245,28 @@ pub(super) fn draw_page(
 
 /// Fills a run's glyphs as one path.
 fn draw_run(px: &mut Pixmap, doc: &Document, r: &pages::GlyphRun, ts: Transform, cache: &Cache) {
-    if let Some(font) = doc.fonts.get(r.font) {
-        draw_glyphs(px, font.data, r, ts, cache);
+    if let Some(f) = doc.fonts.get(r.font) {
+        let font = Font {
+            data: f.data,
+            index: f.index,
+        };
+        draw_glyphs(px, font, r, ts, cache);
     }
 }
 
-/// Fills a run's glyphs, taken from the font file `data`, as one path.
+/// Fills a run's glyphs, taken from `font`, as one path.
 pub(super) fn draw_glyphs(
     px: &mut Pixmap,
-    data: &'static [u8],
+    font: Font,
     r: &pages::GlyphRun,
     ts: Transform,
     cache: &Cache,
 ) {
-    let k = r.size / units_per_em_cached(data);
+    let k = r.size / units_per_em_cached(font);
     let mut pb = PathBuilder::new();
     let mut pen = r.x;
     for g in &r.glyphs {
-        if let Some(o) = cache.glyph(data, g.id) {
+        if let Some(o) = cache.glyph(font, g.id) {
             let x = pen + g.dx;
             let y = r.baseline - g.dy;
             // Font units are y-up; slides are y-down. Italic: the upright
@@ -221,6 +278,17 @@ pub(super) fn draw_glyphs(
             if let Some(p) = (*o).clone().transform(gt) {
                 pb.push_path(&p);
             }
+        } else if let Some(bm) = cache.raster(font, g.id) {
+            // A bitmap glyph (colour emoji), scaled from its strike to the run's size.
+            let s = r.size / bm.ppem;
+            let x = pen + g.dx + bm.x * s;
+            let y = r.baseline - g.dy - (bm.y + bm.px.height() as f32) * s;
+            let pp = PixmapPaint {
+                quality: FilterQuality::Bicubic,
+                ..Default::default()
+            };
+            let at = ts.pre_translate(x, y).pre_scale(s, s);
+            px.draw_pixmap(0, 0, bm.px.as_ref(), &pp, at, None);
         }
         pen += g.advance;
     }
@@ -229,15 +297,15 @@ pub(super) fn draw_glyphs(
     }
 }
 
-/// Units per em, remembered per font file (parsing a face reads its tables).
-fn units_per_em_cached(data: &'static [u8]) -> f32 {
-    static UPEM: Mutex<Vec<(usize, f32)>> = Mutex::new(Vec::new());
-    let key = data.as_ptr() as usize;
+/// Units per em, remembered per face (parsing a face reads its tables).
+fn units_per_em_cached(font: Font) -> f32 {
+    static UPEM: Mutex<Vec<((usize, u32), f32)>> = Mutex::new(Vec::new());
+    let key = (font.data.as_ptr() as usize, font.index);
     let mut v = UPEM.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, u)) = v.iter().find(|(k, _)| *k == key) {
         return *u;
     }
-    let u = units_per_em(data);
+    let u = units_per_em(font);
     v.push((key, u));
     u
 }
