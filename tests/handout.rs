@@ -183,3 +183,32 @@ fn six_up_handout_is_small() {
         bytes.len()
     );
 }
+
+/// A slide split into "(1/2)" and "(2/2)" keeps its notes on every page:
+/// the continuation's notes say so first and then repeat them, and its notes
+/// page and transcript entry show them.
+#[test]
+fn continuation_pages_carry_the_notes() {
+    let doc = sample();
+    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme());
+    let t = surveydeck::transcript(&doc);
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut continued = 0;
+    for (i, page) in doc.pages.iter().enumerate() {
+        if !page.title.ends_with("/2)") || page.title.ends_with("(1/2)") {
+            continue;
+        }
+        let first = &doc.pages[i - 1];
+        assert!(first.title.ends_with("(1/2)"), "slide {}", i + 1);
+        let Some(own) = first.notes.as_deref() else {
+            continue;
+        };
+        continued += 1;
+        let n = page.notes.as_deref().expect("continuation has notes");
+        assert_eq!(n, format!("{}\n{own}", surveydeck::layout::CONTINUED));
+        let sheet = squash(&notes.pages[i].text());
+        assert!(sheet.contains(&squash(own)), "notes page {}", i + 1);
+        assert!(t.contains(&format!("\nNotes: {n}\n")), "transcript {}", i + 1);
+    }
+    assert!(continued >= 2, "the sample splits two slides with notes");
+}

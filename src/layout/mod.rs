@@ -112,6 +112,9 @@ pub fn layout(
     Ok((doc, cx.diags, missing))
 }
 
+/// The first line of a continuation page's notes.
+pub const CONTINUED: &str = "(continued)";
+
 /// Lays out one slide (one or more pages, when it splits) with the
 /// diagnostics it raises.
 fn lay_slide(cx: &mut Cx, slide: &Slide) -> (Vec<Page>, Diagnostics, Vec<Missing>) {
@@ -331,8 +334,17 @@ impl<'a> Cx<'a> {
                 )
             }
         };
-        if let Some(first) = pages.first_mut() {
-            first.notes.clone_from(&slide.notes);
+        // Every page of a split slide carries its notes (PPTX notes, notes
+        // pages and transcript read them from here): a presenter on "(2/2)"
+        // still needs them. Continuation pages say so first.
+        for (i, page) in pages.iter_mut().enumerate() {
+            page.notes = slide.notes.as_ref().map(|n| {
+                if i == 0 {
+                    n.clone()
+                } else {
+                    format!("{CONTINUED}\n{n}")
+                }
+            });
         }
         pages
     }
