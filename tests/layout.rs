@@ -335,3 +335,66 @@ fn every_slide_kind_lays_out_inside_the_slide() {
         "{featured}"
     );
 }
+
+/// "⇒ Recent #6" under a later ranking's entry and the "Top recent ⑥" tag
+/// on the paper's later slide link to the slide where the first ranking
+/// presented the paper (the writers turn page links into PDF and PPTX
+/// jumps), not to the later copy.
+#[test]
+fn cross_references_link_to_the_first_appearance() {
+    use surveydeck::pages::{Link, PageKind};
+    let (_, doc) = sample("2020-10-ai-update.yaml");
+    let links = |page: &surveydeck::pages::Page, what: &str| -> Vec<usize> {
+        page.runs()
+            .filter(|r| r.text.contains(what))
+            .filter_map(|r| match r.link {
+                Some(Link::Page(p)) => Some(p),
+                _ => None,
+            })
+            .collect()
+    };
+    let heading = |p: usize| squash(&doc.pages[p].title);
+    let (mut marks, mut tags) = (0, 0);
+    for (i, page) in doc.pages.iter().enumerate() {
+        for target in links(page, "⇒") {
+            marks += 1;
+            // The later list's own copy of the paper follows this list.
+            assert!(target < i, "slide {}: ⇒ links forward to {}", i + 1, target + 1);
+            assert_eq!(doc.pages[target].kind, PageKind::Paper);
+        }
+        let tag = page.items.iter().find_map(|it| match it {
+            Item::Text(t) if t.role == Role::Badge && t.paragraphs.iter().any(|p| p.text().contains("Top")) => Some(t),
+            _ => None,
+        });
+        if let Some(t) = tag {
+            tags += 1;
+            let target = t
+                .paragraphs
+                .iter()
+                .flat_map(|p| p.lines.iter().flat_map(|l| l.runs.iter()))
+                .find_map(|r| match r.link {
+                    Some(Link::Page(p)) => Some(p),
+                    _ => None,
+                })
+                .unwrap_or_else(|| panic!("slide {}: the tag has no link", i + 1));
+            assert!(target < i, "slide {}", i + 1);
+            // Both slides present the same paper: the heading without its
+            // number mark is the same (its first characters: a split slide's
+            // title ends in "(1/2)").
+            let strip = |s: String| {
+                s.chars()
+                    .skip_while(|c| !c.is_alphanumeric() || ('①'..='⑳').contains(c))
+                    .take(8)
+                    .collect::<String>()
+            };
+            assert_eq!(
+                strip(heading(target)),
+                strip(heading(i)),
+                "slide {} links to slide {}",
+                i + 1,
+                target + 1
+            );
+        }
+    }
+    assert!(marks >= 4 && tags >= 4, "{marks} ⇒ marks, {tags} tags");
+}

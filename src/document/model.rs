@@ -135,8 +135,10 @@ pub struct RankEntry {
     pub mark: String,
     pub title_ja: Option<String>,
     pub title: String,
-    /// "⇒ Recent ⑥" when an earlier ranking already listed the paper.
-    pub repeat_of: Option<String>,
+    /// "⇒ Recent #6" when an earlier ranking already listed the paper, with
+    /// the index (in `Deck::slides`) of the paper's slide in that ranking: the
+    /// mark links to the paper's first appearance.
+    pub repeat_of: Option<(String, usize)>,
     /// Index (in `Deck::slides`) of the paper's slide in this ranking.
     pub target: usize,
 }
@@ -154,8 +156,9 @@ pub struct PaperSlide {
     pub commentary: Vec<Item>,
     pub figures: Vec<Figure>,
     pub picked: bool,
-    /// Where the paper was ranked before, e.g. "Top recent ⑥".
-    pub earlier: Option<String>,
+    /// Where the paper was ranked before, e.g. "Top recent ⑥", with the
+    /// index (in `Deck::slides`) of its slide there, which the tag links to.
+    pub earlier: Option<(String, usize)>,
 }
 
 #[derive(Debug, Clone)]

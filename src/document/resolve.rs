@@ -28,7 +28,7 @@ struct Ctx<'a> {
     papers: &'a BTreeMap<String, Spanned<types::Paper>>,
     used: BTreeSet<String>,
     /// First ranking position of each paper: (ranking short name, full name, number).
-    ranked: BTreeMap<String, (String, String, usize)>,
+    ranked: BTreeMap<String, Ranked>,
     /// Papers whose extra slides were already shown.
     extras_shown: BTreeSet<String>,
     slides: Vec<Slide>,
@@ -515,7 +515,7 @@ impl<'a> Ctx<'a> {
         p: &Spanned<types::Paper>,
         mark: Option<String>,
         label: Option<String>,
-        earlier: Option<String>,
+        earlier: Option<(String, usize)>,
     ) -> Slide {
         let v = &p.value;
         let url = match &v.url {
@@ -614,24 +614,27 @@ impl<'a> Ctx<'a> {
                 p,
                 Some(mark.clone()),
                 None,
-                earlier
-                    .as_ref()
-                    .map(|(_, full, k)| format!("{} {}", capitalise(full), circled(*k))),
+                earlier.as_ref().map(Ranked::tag),
             );
             entries.push(RankEntry {
                 mark,
                 title_ja: p.value.title_ja.clone(),
                 title: p.value.title.clone(),
-                repeat_of: earlier.as_ref().map(|(sh, _, k)| format!("⇒ {sh} #{k}")),
+                repeat_of: earlier
+                    .as_ref()
+                    .map(|r| (format!("⇒ {} #{}", r.short, r.number), r.slide)),
                 target,
             });
             self.slides.push(slide);
             if self.extras_shown.insert(id.value.clone()) {
                 self.extra_slides(&p.value.slides);
             }
-            self.ranked
-                .entry(id.value.clone())
-                .or_insert((short.clone(), name.clone(), n));
+            self.ranked.entry(id.value.clone()).or_insert(Ranked {
+                short: short.clone(),
+                name: name.clone(),
+                number: n,
+                slide: target,
+            });
         }
         if let SlideKind::Ranking { entries: e, .. } = &mut self.slides[list_at].kind {
             *e = entries;
@@ -649,10 +652,7 @@ impl<'a> Ctx<'a> {
                 text: inline::parse(l),
             });
         }
-        let earlier = self
-            .ranked
-            .get(&id.value)
-            .map(|(_, full, k)| format!("{} {}", capitalise(full), circled(*k)));
+        let earlier = self.ranked.get(&id.value).map(Ranked::tag);
         let mut slide = self.paper_slide(&id.value, p, None, label.clone(), earlier);
         slide.pos = pos;
         if let Some(n) = &s.notes {
@@ -669,6 +669,28 @@ impl<'a> Ctx<'a> {
         });
         self.slides.push(slide);
         self.extra_slides(&s.slides);
+    }
+}
+
+/// Where a paper was first ranked.
+#[derive(Debug, Clone)]
+struct Ranked {
+    /// The ranking's short name ("Recent") and full name ("top recent").
+    short: String,
+    name: String,
+    /// Its place in that ranking, from 1.
+    number: usize,
+    /// Index (in `Deck::slides`) of its paper slide there.
+    slide: usize,
+}
+
+impl Ranked {
+    /// The tag on a later slide of the paper: "Top recent ⑥" and where it links.
+    fn tag(&self) -> (String, usize) {
+        (
+            format!("{} {}", capitalise(&self.name), circled(self.number)),
+            self.slide,
+        )
     }
 }
 

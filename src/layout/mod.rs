@@ -210,7 +210,8 @@ struct Header {
     heading: String,
     heading_link: Option<Link>,
     sub: Option<String>,
-    badges: Vec<(String, bool)>,
+    /// Text, whether it is the strong (filled) kind, and where it links.
+    badges: Vec<(String, bool, Option<Link>)>,
 }
 
 impl Header {
@@ -403,13 +404,14 @@ impl<'a> Cx<'a> {
                     link: Some(link.clone()),
                 });
             }
-            if let Some(r) = &e.repeat_of {
+            if let Some((r, first)) = &e.repeat_of {
+                // "⇒ Recent #6" goes to where that ranking presented the paper.
                 q.spans.push(SpanSpec {
                     text: format!(" {r}"),
                     bold: true,
                     italic: false,
                     color: t.accent,
-                    link: Some(link.clone()),
+                    link: Some(Link::Page(*first)),
                 });
             }
             if !q.spans.is_empty() {
@@ -434,11 +436,12 @@ impl<'a> Cx<'a> {
             .as_ref()
             .map(|_| format!("({}: {})", self.original_label(), p.title));
         let mut badges = Vec::new();
-        if let Some(e) = &p.earlier {
-            badges.push((e.clone(), false));
+        if let Some((e, first)) = &p.earlier {
+            // "Top recent ⑥" goes to the paper's first appearance.
+            badges.push((e.clone(), false, Some(Link::Page(*first))));
         }
         if p.picked {
-            badges.push(("気になった論文".to_owned(), true));
+            badges.push(("気になった論文".to_owned(), true, None));
         }
         let mut flow = self.items(&p.summary, t.body_size * 0.9, t.text);
         if let Some(url) = &p.url {
@@ -481,14 +484,14 @@ impl<'a> Cx<'a> {
         // Badges sit at the top right; the heading keeps clear of them. They
         // follow the heading in reading order.
         let mut bx = self.w - m;
-        for (text, strong) in h.badges.iter().rev() {
+        for (text, strong, link) in h.badges.iter().rev() {
             let size = 12.0;
             let mut run = self.ts.shape_one(
                 text,
                 size,
                 true,
                 if *strong { t.badge_text } else { t.accent },
-                None,
+                link.clone(),
                 0.0,
                 0.0,
             );
