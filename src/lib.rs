@@ -202,17 +202,34 @@ pub fn outline_markdown(doc: &pages::Document) -> String {
     for node in &doc.outline {
         out.push_str(&format!("- {} (p. {})\n", node.title, node.page + 1));
         for c in &node.children {
-            let link = doc
-                .pages
-                .get(c.page)
-                .and_then(|p| p.urls().into_iter().next());
-            match link {
+            match paper_link(doc, c.page) {
                 Some(u) => out.push_str(&format!("  - [{}]({u}) (p. {})\n", c.title, c.page + 1)),
                 None => out.push_str(&format!("  - {} (p. {})\n", c.title, c.page + 1)),
             }
         }
     }
     out
+}
+
+/// The link of the paper that the paper slide starting at page `first`
+/// presents: the URL shown as its own text (the paper's link line), else the
+/// first URL, searched over the slide's continuation pages too (a split
+/// slide shows the link on its last page). Other slides have none: a free
+/// slide's links are figure credits and the like, not what it is about.
+fn paper_link(doc: &pages::Document, first: usize) -> Option<String> {
+    let start = doc.pages.get(first)?;
+    if start.kind != pages::PageKind::Paper {
+        return None;
+    }
+    let slide: Vec<&pages::Page> = doc.pages[first..]
+        .iter()
+        .take_while(|p| p.kind == start.kind && p.source_line == start.source_line)
+        .collect();
+    let shown = slide.iter().flat_map(|p| p.runs()).find_map(|r| match &r.link {
+        Some(pages::Link::Url(u)) if r.text.trim() == u.trim() => Some(u.clone()),
+        _ => None,
+    });
+    shown.or_else(|| slide.iter().find_map(|p| p.urls().into_iter().next()))
 }
 
 /// The built-in themes with their one-line descriptions.

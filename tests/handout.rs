@@ -212,3 +212,30 @@ fn continuation_pages_carry_the_notes() {
     }
     assert!(continued >= 2, "the sample splits two slides with notes");
 }
+
+/// The Markdown outline links every paper slide to its paper, also one split
+/// into continuation slides (whose link is on its last page), and links no
+/// other slide (a free slide's links are figure credits).
+#[test]
+fn outline_links_papers_and_only_papers() {
+    use surveydeck::pages::PageKind;
+    let doc = sample();
+    let md = surveydeck::outline_markdown(&doc);
+    let mut papers = 0;
+    for node in doc.outline.iter().flat_map(|n| n.children.iter()) {
+        let line = md
+            .lines()
+            .find(|l| l.ends_with(&format!("(p. {})", node.page + 1)) && l.starts_with("  - "))
+            .unwrap_or_else(|| panic!("no outline line for page {}", node.page + 1));
+        let linked = line.starts_with("  - [") && line.contains("](http");
+        if doc.pages[node.page].kind == PageKind::Paper {
+            papers += 1;
+            assert!(linked, "paper slide without its link: {line}");
+        } else {
+            assert!(!linked, "a slide that is not a paper links: {line}");
+        }
+    }
+    assert!(papers >= 20, "{papers} paper slides in the outline");
+    // The split slide "(1/2)", "(2/2)" keeps its paper's link.
+    assert!(md.contains("](http://arxiv.org/abs/2009.01797"), "{md}");
+}
