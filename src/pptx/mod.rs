@@ -27,6 +27,7 @@
 mod fonts;
 mod package;
 mod parts;
+mod room;
 mod slide;
 mod text;
 mod xml;
@@ -374,7 +375,7 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
         slide_parts: &slide_parts,
         image_parts: &image_parts,
         lang: &lang,
-        slide_width: w,
+        content: room::content_area(&doc.pages, w, h),
     };
     // Each slide's XML is independent of the others: build them on all
     // cores, then file them in order.

@@ -67,8 +67,8 @@ pub struct SlideCtx<'a> {
     /// Package path of each `Document::images` entry (None: not embeddable).
     pub image_parts: &'a [Option<String>],
     pub lang: &'a str,
-    /// The slide's width in points.
-    pub slide_width: f32,
+    /// The slides' content area (see `room::content_area`).
+    pub content: crate::pages::Rect,
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -124,7 +124,8 @@ pub fn slide_xml(
     tree_start(&mut x);
     let mut id = 2u32;
     let mut title_ph = title_ph;
-    for item in &page.items {
+    let rooms = super::room::rooms(page, cx.content);
+    for (item, room) in page.items.iter().zip(rooms) {
         match item {
             Item::Text(block) => {
                 let name = format!("{} {}", role_name(block.role), id - 1);
@@ -133,7 +134,7 @@ pub fn slide_xml(
                     rels,
                     slide_parts: cx.slide_parts,
                     lang: cx.lang,
-                    slide_width: cx.slide_width,
+                    room: room.unwrap_or(block.rect),
                 };
                 let ph = if block.role == Role::Title {
                     title_ph.take()

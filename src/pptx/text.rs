@@ -40,21 +40,29 @@
 //! therefore up to a quarter em per script change tighter than in the PDF.
 //! In LibreOffice in other locales they are wider: it also spaces ASCII
 //! punctuation and spaced digits inside Japanese ("間に,効", "約 12 種類"),
-//! where our layout adds nothing. Its lines keep our breaks (the box is as
-//! wide as they need) but run past their block, on the reference sample by
-//! up to 47 pt. Where that box would run off the slide (LibreOffice clips
-//! text there), it is left out of the interval: LibreOffice in those locales
-//! then breaks a few such paragraphs a character or a word earlier (8 of the
-//! sample's 960 lines), and everything stays on the slide. No markup turns
-//! that spacing off: DrawingML has no attribute for it, and LibreOffice
-//! imports none into its `ParaIsCharacterDistance`.
+//! where our layout adds nothing.
+//!
+//! A box never leaves the room its block has on the slide (see `room`):
+//! inside the content area, clear of pictures, tags and other text. Where
+//! the widest model's interval does not fit that room, that model is left
+//! out (LibreOffice outside Japanese locales first, then PowerPoint), so
+//! LibreOffice as our Japanese users run it keeps our breaks longest; a
+//! renderer left out breaks such a paragraph a little earlier, and the box
+//! reaches down into the free space below for the extra line. No markup
+//! turns LibreOffice's spacing between scripts off: DrawingML has no
+//! attribute for it, and LibreOffice imports none into its
+//! `ParaIsCharacterDistance`. Font sizes are written so that LibreOffice's
+//! rounded em is not larger than ours ([`written_size`]).
 //!
 //! The unit is taken conservatively short (one character of Japanese, one
 //! Latin word up to punctuation), so a renderer whose kinsoku or word rules
 //! allow an earlier break still does not pull text up. When the interval is
 //! empty (our layout moved a widow down, broke inside a word, or a line has
-//! many script changes) that paragraph falls back to `a:br` between its
-//! lines, with a text width that fits its widest line.
+//! many script changes) the paragraph is still written as one paragraph,
+//! never with `a:br`: a frozen break turns ragged as soon as a word is
+//! edited. Its width then fits its widest line ([`fallback_width`]), so a
+//! greedy renderer breaks at the same places or later and needs no more
+//! lines than we did.
 //!
 //! # Links
 //!
@@ -200,6 +208,26 @@ fn lo_em_px(size: f32) -> f64 {
     (lo_height_mm100(size) * 600.0 / 2540.0).round()
 }
 
+/// The font size we write for text laid out at `size`: the largest, at
+/// most 0.1 pt smaller, whose em LibreOffice does not round up past `size`
+/// (see [`lo_em_px`]). At 15.3 pt LibreOffice's em is 128 px of its 600 dpi
+/// device, 15.36 pt, so a line our layout filled to its block's edge ran
+/// 0.4 % wider there and broke a character early, and no wider box could
+/// help within the slide's content area; written as 15.27 pt it is 127 px,
+/// 15.24 pt, no wider than ours. PowerPoint draws such text at most 0.1 pt
+/// (under 1 %) smaller than the PDF, which nobody sees, and both renderers
+/// are modelled at the size written.
+pub fn written_size(size: f32) -> f32 {
+    if !(size.is_finite() && size > 1.0) {
+        return size;
+    }
+    let centi = (f64::from(size) * 100.0).round() as i64;
+    (0..=10)
+        .map(|k| centi - k)
+        .find(|&c| lo_em_px(c as f32 / 100.0) * LO_PX <= f64::from(size) + 1e-6)
+        .map_or(size, |c| c as f32 / 100.0)
+}
+
 /// LibreOffice's automatic space where Asian and other text meet: a fifth
 /// of the text portion's height, which for PPTX text (font-independent line
 /// spacing) is 1.2 times the font height, in whole 1/100 mm. About 0.24 em.
@@ -224,13 +252,12 @@ struct Cluster<'r> {
 /// The clusters of a run, in text order. A run without glyphs (or with
 /// glyph ranges that do not tile its text) is one cluster.
 fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
+    let size = written_size(run.size);
     let mut ranges: Vec<(usize, usize, f32, f32)> = Vec::new();
     for g in &run.glyphs {
         let (s, e) = (g.start as usize, g.end as usize);
-        let raw = faces
-            .raw_advance(run.font, g.id, run.size)
-            .unwrap_or(g.advance);
-        let lo = faces.lo_advance(run.font, g.id, run.size).unwrap_or(raw);
+        let raw = faces.raw_advance(run.font, g.id, size).unwrap_or(g.advance);
+        let lo = faces.lo_advance(run.font, g.id, size).unwrap_or(raw);
         match ranges.last_mut() {
             Some(r) if r.0 == s && r.1 == e => {
                 r.2 += raw;
@@ -253,7 +280,7 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
                         text: run.text.get(s..e)?,
                         raw,
                         lo,
-                        size: run.size,
+                        size,
                         link,
                     })
                 })
@@ -265,7 +292,7 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
             text: &run.text,
             raw: run.width,
             lo: run.width,
-            size: run.size,
+            size,
             link,
         }]
     })
@@ -287,7 +314,7 @@ impl Style {
     fn of(run: &GlyphRun) -> Style {
         Style {
             font: run.font,
-            size: size_centi(run.size),
+            size: size_centi(written_size(run.size)),
             bold: run.bold,
             italic: run.italic,
             color: run.color,
@@ -301,10 +328,10 @@ fn size_centi(pt: f32) -> i64 {
     (f64::from(pt) * 100.0).round().clamp(100.0, 400_000.0) as i64
 }
 
-enum Piece {
-    Text(String, Style),
-    Break(Style),
-}
+/// A piece of a paragraph's text with its formatting. There are no line
+/// breaks: the survey never asks for one inside a paragraph, and the
+/// renderer wraps (see the module docs).
+struct Piece(String, Style);
 
 /// Makes links safe for LibreOffice 7.4, which imports each linked run as
 /// a text field:
@@ -323,7 +350,7 @@ fn separate_fields(pieces: &mut Vec<Piece>, faces: &Faces<'_>) {
     let mut k = 0;
     while k + 1 < pieces.len() {
         let (chars, style) = match &pieces[k] {
-            Piece::Text(t, s) if s.link.is_some() => (t.chars().count(), s.clone()),
+            Piece(t, s) if s.link.is_some() => (t.chars().count(), s.clone()),
             _ => {
                 k += 1;
                 continue;
@@ -334,25 +361,21 @@ fn separate_fields(pieces: &mut Vec<Piece>, faces: &Faces<'_>) {
             ..style.clone()
         };
         match &mut pieces[k + 1] {
-            Piece::Text(_, next) if *next == style => {}
-            Piece::Break(next) => *next = plain,
-            Piece::Text(next_text, next) => {
+            Piece(_, next) if *next == style => {}
+            Piece(next_text, next) => {
                 let same_space = next.size == style.size
                     && faces.space_advance(next.font, 10.0)
                         == faces.space_advance(style.font, 10.0);
                 if same_space && next_text.starts_with(' ') {
                     next_text.remove(0);
                     let empty = next_text.is_empty();
-                    pieces.insert(k + 1, Piece::Text(" ".into(), plain));
+                    pieces.insert(k + 1, Piece(" ".into(), plain));
                     if empty {
                         pieces.remove(k + 2);
                     }
                 } else if chars > 1 {
-                    let Piece::Text(text, _) = &mut pieces[k] else {
-                        unreachable!()
-                    };
-                    let last = text.pop().map(String::from).unwrap_or_default();
-                    pieces.insert(k + 1, Piece::Text(last, plain));
+                    let last = pieces[k].0.pop().map(String::from).unwrap_or_default();
+                    pieces.insert(k + 1, Piece(last, plain));
                 } else {
                     // A one-character link stays whole (and may lend).
                 }
@@ -367,13 +390,13 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str, style: Style) {
     if text.is_empty() {
         return;
     }
-    if let Some(Piece::Text(t, s)) = pieces.last_mut()
+    if let Some(Piece(t, s)) = pieces.last_mut()
         && *s == style
     {
         t.push_str(text);
         return;
     }
-    pieces.push(Piece::Text(text.to_owned(), style));
+    pieces.push(Piece(text.to_owned(), style));
 }
 
 /// What a renderer measures of one laid-out line.
@@ -416,22 +439,36 @@ pub fn common_interval(models: &[&[LineFit]]) -> (f32, Option<f32>) {
         })
 }
 
-/// The chosen text width and whether breaks must be explicit.
-///
-/// `natural` is the width the block's rectangle offers the paragraph; it is
-/// used when nothing bounds the width from above (one line, or explicit
-/// breaks), but never below the widest line plus a small margin.
-pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32) -> (f32, bool) {
+/// The text width for a paragraph whose renderers keep our breaks at any
+/// width in `[lower, upper)`, given at most `max` of room: the middle of what
+/// is left of the interval, which leaves the most room for a renderer
+/// measuring a little differently from us. `natural` (the width the block
+/// offers) is used when nothing bounds the width from above (one line), but
+/// never below the widest line plus a small margin. `None` when the room
+/// leaves no usable part of the interval.
+pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32, max: f32) -> Option<f32> {
     // Room for a renderer measuring a line slightly wider than we do.
     let slack = (lower * 0.01).max(1.0);
     match upper {
         // LibreOffice places glyphs on a 1/100 mm grid, so its line widths
         // can be a few tenths of a point off ours: an interval narrower than
         // this is as good as empty.
-        Some(u) if u - lower >= MIN_INTERVAL => ((lower + u) / 2.0, false),
-        Some(_) => (natural.max(lower + slack), true),
-        None => (natural.max(lower + slack), false),
+        Some(u) => {
+            let u = u.min(max);
+            (u - lower >= MIN_INTERVAL).then_some((lower + u) / 2.0)
+        }
+        None => (lower + slack <= max).then_some(natural.max(lower + slack).min(max)),
     }
+}
+
+/// The width when no renderer model's interval fits the room: the widest
+/// line plus a margin, within the room. Where our layout broke earlier than
+/// a greedy renderer would (a widow moved down, a balanced heading), the
+/// renderer then breaks later, on no more lines than ours, so the text
+/// still ends inside the block; where the room is too small it breaks
+/// earlier and the room below takes the extra line.
+pub fn fallback_width(lower: f32, max: f32) -> f32 {
+    (lower + (lower * 0.01).max(1.0)).min(max)
 }
 
 /// East Asian characters: CJK, kana, CJK punctuation and full-width forms.
@@ -648,10 +685,9 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
             let trailing = blanks(&mut cl.iter().rev());
             let leading = blanks(&mut next.iter());
             let gap = if space {
-                p.lines[i]
-                    .runs
-                    .last()
-                    .map_or((0.0, 0.0), |r| faces.space_advance(r.font, r.size))
+                p.lines[i].runs.last().map_or((0.0, 0.0), |r| {
+                    faces.space_advance(r.font, written_size(r.size))
+                })
             } else {
                 (trailing.0 + leading.0, trailing.1 + leading.1)
             };
@@ -689,8 +725,8 @@ pub struct TextCtx<'a, 'r> {
     pub slide_parts: &'a [String],
     /// BCP 47 language of the text, e.g. "ja-JP".
     pub lang: &'a str,
-    /// The slide's width in points: no text box runs past it.
-    pub slide_width: f32,
+    /// Where this slide's text box may grow (see `room`).
+    pub room: crate::pages::Rect,
 }
 
 /// The paragraph's marker, unless it draws nothing.
@@ -706,7 +742,6 @@ struct Placed<'p> {
     hi: f32,
     /// First-line offset from `lo` (negative for a hanging marker).
     indent: f32,
-    breaks: bool,
     spaces: Vec<bool>,
     /// A number marker is followed by a tab to the hanging indent (else by a
     /// space, when the number is wider than the hang).
@@ -717,9 +752,8 @@ fn place<'p>(
     p: &'p Paragraph,
     block: &TextBlock,
     faces: &Faces<'_>,
-    slide_width: f32,
+    room: crate::pages::Rect,
 ) -> Placed<'p> {
-    let rect = block.rect;
     let first = &p.lines[0];
     // A number (not a bullet) is text, followed by a tab to the hanging
     // indent when it fits in the hang, else by a space.
@@ -744,69 +778,116 @@ fn place<'p>(
             f.width += first.x - rest_x;
         }
     }
-    let fit = |models: &[&[LineFit]]| {
-        let (lower, upper) = common_interval(models);
-        box_for(p, rect, rest_x, lower, upper)
-    };
-    // LibreOffice with its space between scripts needs the widest box. Where
-    // that box would run off the slide, LibreOffice would clip the line, so
-    // it is left out (it then breaks such a line a little earlier than we
-    // do): PowerPoint and LibreOffice in a Japanese locale still break where
-    // we did.
-    let mut placed = fit(&[&a.powerpoint, &a.libreoffice, &a.libreoffice_cjk]);
-    if placed.0 < -0.5 || placed.1 > slide_width + 0.5 {
-        placed = fit(&[&a.powerpoint, &a.libreoffice_cjk]);
-    }
-    let (lo, hi, indent, breaks) = placed;
+    // Widths that keep our breaks in every model, then in fewer: LibreOffice
+    // with its space between scripts needs the widest box, and where that
+    // does not fit the room it is left out (LibreOffice in such locales then
+    // breaks a few lines a little earlier than we do, and the room below
+    // takes the extra line), then PowerPoint, so LibreOffice as our Japanese
+    // users run it keeps our breaks longest.
+    let all = [&a.powerpoint[..], &a.libreoffice, &a.libreoffice_cjk];
+    let choices: [&[&[LineFit]]; 4] = [
+        &all,
+        &[&a.powerpoint, &a.libreoffice_cjk],
+        &[&a.libreoffice_cjk],
+        &[&a.powerpoint],
+    ];
+    let (natural, max) = widths_for(p, block.rect, room, rest_x);
+    let width = choices
+        .iter()
+        .find_map(|models| {
+            let (lower, upper) = common_interval(models);
+            choose_width(lower, upper, natural, max)
+        })
+        .unwrap_or_else(|| {
+            let (lower, _) = common_interval(&[&a.powerpoint, &a.libreoffice_cjk]);
+            fallback_width(lower, max)
+        });
+    let (lo, hi, indent) = box_for(p, rest_x, width);
     Placed {
         para: p,
         lo,
         hi,
         indent,
-        breaks,
         spaces: a.spaces,
         number_tab,
     }
 }
 
-/// The text area (left, right, first-line indent) for a paragraph whose
-/// renderers keep our breaks at any width in `[lower, upper)`, and whether
-/// it needs hard breaks instead.
-fn box_for(
+/// The width a paragraph's block offers it and the most its room allows,
+/// by alignment: a left-aligned paragraph grows to the right, a centred
+/// one both ways about its centre, a right-aligned one to the left.
+fn widths_for(
     p: &Paragraph,
     rect: crate::pages::Rect,
+    room: crate::pages::Rect,
     rest_x: f32,
-    lower: f32,
-    upper: Option<f32>,
-) -> (f32, f32, f32, bool) {
+) -> (f32, f32) {
+    match p.align {
+        Align::Left => (rect.right() - rest_x, room.right() - rest_x),
+        Align::Center => {
+            let c = center(p);
+            let half = (c - rect.x).min(rect.right() - c).max(0.0);
+            let room_half = (c - room.x).min(room.right() - c).max(0.0);
+            (2.0 * half, 2.0 * room_half)
+        }
+        Align::Right => {
+            let r = right_edge(p);
+            (r - rect.x, r - room.x)
+        }
+    }
+}
+
+fn center(p: &Paragraph) -> f32 {
+    let n = p.lines.len() as f32;
+    p.lines.iter().map(|l| l.x + l.width / 2.0).sum::<f32>() / n
+}
+
+fn right_edge(p: &Paragraph) -> f32 {
+    p.lines
+        .iter()
+        .map(|l| l.x + l.width)
+        .fold(f32::MIN, f32::max)
+}
+
+/// The text area (left, right, first-line indent) of a paragraph `w` wide.
+fn box_for(p: &Paragraph, rest_x: f32, w: f32) -> (f32, f32, f32) {
     let first = &p.lines[0];
     match p.align {
         Align::Left => {
             let lo = rest_x;
-            let (w, breaks) = choose_width(lower, upper, rect.right() - lo);
             let indent = match marker(p) {
                 Some(m) => m.x - lo,
                 None => first.x - lo,
             };
-            (lo, lo + w, indent, breaks)
+            (lo, lo + w, indent)
         }
         Align::Center => {
-            let n = p.lines.len() as f32;
-            let c = p.lines.iter().map(|l| l.x + l.width / 2.0).sum::<f32>() / n;
-            let half = (c - rect.x).min(rect.right() - c).max(0.0);
-            let (w, breaks) = choose_width(lower, upper, 2.0 * half);
-            (c - w / 2.0, c + w / 2.0, 0.0, breaks)
+            let c = center(p);
+            (c - w / 2.0, c + w / 2.0, 0.0)
         }
         Align::Right => {
-            let r = p
-                .lines
-                .iter()
-                .map(|l| l.x + l.width)
-                .fold(f32::MIN, f32::max);
-            let (w, breaks) = choose_width(lower, upper, r - rect.x);
-            (r - w, r, 0.0, breaks)
+            let r = right_edge(p);
+            (r - w, r, 0.0)
         }
     }
+}
+
+/// The top of a block's first line box and the bottom of its last, as the
+/// renderer sets them: exact line spacing puts a baseline
+/// [`baseline_offset`] below the top of its line box and the line box ends
+/// a fifth of an em below it. A block without lines spans its rectangle.
+pub fn text_span(block: &TextBlock) -> (f32, f32) {
+    let mut lines = block.paragraphs.iter().filter(|p| !p.lines.is_empty());
+    let (Some(first), Some(last)) = (
+        lines.next(),
+        block.paragraphs.iter().rev().find_map(|p| p.lines.last()),
+    ) else {
+        return (block.rect.y, block.rect.bottom());
+    };
+    let size = line_size(&first.lines[0].runs, first.size);
+    let top = first.lines[0].baseline - baseline_offset(first.line_height, size);
+    let bottom = last.baseline + LINE_BOX_BELOW_BASELINE * line_size(&last.runs, 0.0);
+    (top, bottom)
 }
 
 /// The largest font size on a line (the paragraph's size for an empty one).
@@ -831,7 +912,7 @@ pub fn write_text_box(
         .paragraphs
         .iter()
         .filter(|p| !p.lines.is_empty())
-        .map(|p| place(p, block, cx.faces, cx.slide_width))
+        .map(|p| place(p, block, cx.faces, cx.room))
         .collect();
 
     let rect = block.rect;
@@ -841,21 +922,12 @@ pub fn write_text_box(
         .fold(rect.x, f32::min);
     let right = placed.iter().map(|p| p.hi).fold(rect.right(), f32::max);
 
-    // Vertical: the first baseline sets the top; paragraph gaps follow from
-    // consecutive baselines.
-    let mut top = rect.y;
-    let mut bottom = rect.bottom();
-    if let Some(first) = placed.first() {
-        let p = first.para;
-        let size = line_size(&p.lines[0].runs, p.size);
-        top = p.lines[0].baseline - baseline_offset(p.line_height, size);
-    }
-    if let Some(last) = placed.last().and_then(|p| p.para.lines.last()) {
-        let below = last.runs.iter().map(|r| r.descent).fold(0.0, f32::max);
-        let size = line_size(&last.runs, 0.0);
-        bottom = bottom.max(last.baseline + below.max(LINE_BOX_BELOW_BASELINE * size));
-    }
-
+    // Vertical: the first baseline sets the top (see `text_span`). The box
+    // reaches down to the bottom of its room, so a renderer that breaks a
+    // line earlier than we did (or an edit that adds one) still has room for
+    // it on the slide's free space.
+    let (top, text_bottom) = text_span(block);
+    let bottom = text_bottom.max(cx.room.bottom());
     match ph {
         Some(kind) => super::slide::placeholder(x, id, name, kind, None),
         None => {
@@ -999,15 +1071,13 @@ fn write_paragraph(
                 .first()
                 .map(Style::of)
                 .or_else(|| p.lines[i - 1].runs.last().map(Style::of));
-            if let Some(style) = style {
-                if pl.breaks {
-                    pieces.push(Piece::Break(style));
-                } else if pl.spaces.get(i - 1).copied().unwrap_or(false) {
-                    // The dropped space takes the previous line's style so it
-                    // merges with its run.
-                    let prev = p.lines[i - 1].runs.last().map_or(style, Style::of);
-                    push_text(&mut pieces, " ", prev);
-                }
+            if let Some(style) = style
+                && pl.spaces.get(i - 1).copied().unwrap_or(false)
+            {
+                // The dropped space takes the previous line's style so it
+                // merges with its run.
+                let prev = p.lines[i - 1].runs.last().map_or(style, Style::of);
+                push_text(&mut pieces, " ", prev);
             }
         }
         // A link ends with its line (see `separate_fields`).
@@ -1015,27 +1085,18 @@ fn write_paragraph(
         for run in &line.runs {
             let style = Style::of(run);
             if pieces.len() == sealed && style.link.is_some() {
-                pieces.push(Piece::Text(String::new(), style.clone()));
+                pieces.push(Piece(String::new(), style.clone()));
             }
             push_text(&mut pieces, &run.text, style);
         }
     }
-    pieces.retain(|p| !matches!(p, Piece::Text(t, _) if t.is_empty()));
+    pieces.retain(|p| !p.0.is_empty());
     separate_fields(&mut pieces, cx.faces);
-    for piece in &pieces {
-        match piece {
-            Piece::Text(t, s) => {
-                x.open("a:r", &[]);
-                write_rpr(x, "a:rPr", s, cx);
-                x.text_elem("a:t", &[], t);
-                x.close("a:r");
-            }
-            Piece::Break(s) => {
-                x.open("a:br", &[]);
-                write_rpr(x, "a:rPr", s, cx);
-                x.close("a:br");
-            }
-        }
+    for Piece(t, s) in &pieces {
+        x.open("a:r", &[]);
+        write_rpr(x, "a:rPr", s, cx);
+        x.text_elem("a:t", &[], t);
+        x.close("a:r");
     }
     let end = p.lines.last().and_then(|l| l.runs.last()).map(|r| Style {
         link: None,
@@ -1155,33 +1216,38 @@ mod tests {
         // 112 and 105.
         let lines = [fit(100.0, 12.0), fit(90.0, 15.0), fit(60.0, 0.0)];
         assert_eq!(wrap_interval(&lines), (100.0, Some(105.0)));
-        let (w, breaks) = choose_width(100.0, Some(105.0), 300.0);
-        assert_eq!((w, breaks), (102.5, false));
+        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 400.0), Some(102.5));
+        // The room cuts the interval: the middle of what is left.
+        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 103.0), Some(101.5));
+        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 101.0), None);
     }
 
     #[test]
     fn single_line_uses_the_natural_width_but_at_least_the_line() {
         assert_eq!(wrap_interval(&[fit(80.0, 0.0)]), (80.0, None));
-        assert_eq!(choose_width(80.0, None, 200.0), (200.0, false));
+        assert_eq!(choose_width(80.0, None, 200.0, 500.0), Some(200.0));
         // The rectangle is narrower than the line: the line still fits.
-        assert_eq!(choose_width(80.0, None, 50.0), (81.0, false));
-        assert_eq!(choose_width(500.0, None, 10.0), (505.0, false));
+        assert_eq!(choose_width(80.0, None, 50.0, 500.0), Some(81.0));
+        assert_eq!(choose_width(500.0, None, 10.0, 600.0), Some(505.0));
+        // Never past the room.
+        assert_eq!(choose_width(80.0, None, 200.0, 150.0), Some(150.0));
+        assert_eq!(choose_width(500.0, None, 10.0, 400.0), None);
     }
 
     #[test]
-    fn empty_interval_falls_back_to_explicit_breaks() {
+    fn empty_interval_falls_back_to_the_widest_line_within_the_room() {
         // A balanced layout: the short first line could have taken more.
         let lines = [fit(60.0, 10.0), fit(100.0, 0.0)];
         let (lo, hi) = wrap_interval(&lines);
         assert_eq!((lo, hi), (100.0, Some(70.0)));
-        let (w, breaks) = choose_width(lo, hi, 120.0);
-        assert!(breaks);
-        assert_eq!(w, 120.0);
+        assert_eq!(choose_width(lo, hi, 120.0, 500.0), None);
+        assert_eq!(fallback_width(lo, 500.0), 101.0);
+        assert_eq!(fallback_width(lo, 100.5), 100.5);
         // Touching bounds are empty too (the upper bound is exclusive), and
         // so is a sliver no renderer can be trusted to hit.
-        assert!(choose_width(100.0, Some(100.0), 0.0).1);
-        assert!(choose_width(100.0, Some(101.5), 0.0).1);
-        assert!(!choose_width(100.0, Some(102.0), 0.0).1);
+        assert_eq!(choose_width(100.0, Some(100.0), 0.0, 500.0), None);
+        assert_eq!(choose_width(100.0, Some(101.5), 0.0, 500.0), None);
+        assert_eq!(choose_width(100.0, Some(102.0), 0.0, 500.0), Some(101.0));
     }
 
     #[test]
@@ -1304,6 +1370,21 @@ mod tests {
             "https://example.org/a%20b?q=%E6%97%A5"
         );
         assert_eq!(encode_uri("https://x.org/%41"), "https://x.org/%41");
+    }
+
+    #[test]
+    fn written_sizes_are_not_rounded_up_by_libreoffice() {
+        // 15.3 pt: LibreOffice's em would be 128 px (15.36 pt).
+        assert_eq!(written_size(15.3), 15.27);
+        assert_eq!(lo_em_px(15.27), 127.0);
+        // 15.24 pt rounds to 127 px = 15.24 pt already.
+        assert_eq!(written_size(15.24), 15.24);
+        for centi in 800..4000 {
+            let size = centi as f32 / 100.0;
+            let w = written_size(size);
+            assert!(w <= size && w >= size - 0.101, "{size} -> {w}");
+            assert!(lo_em_px(w) * LO_PX <= f64::from(size) + 1e-6, "{size}");
+        }
     }
 
     #[test]
