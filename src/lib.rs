@@ -225,10 +225,13 @@ fn paper_link(doc: &pages::Document, first: usize) -> Option<String> {
         .iter()
         .take_while(|p| p.kind == start.kind && p.source_line == start.source_line)
         .collect();
-    let shown = slide.iter().flat_map(|p| p.runs()).find_map(|r| match &r.link {
-        Some(pages::Link::Url(u)) if r.text.trim() == u.trim() => Some(u.clone()),
-        _ => None,
-    });
+    let shown = slide
+        .iter()
+        .flat_map(|p| p.runs())
+        .find_map(|r| match &r.link {
+            Some(pages::Link::Url(u)) if r.text.trim() == u.trim() => Some(u.clone()),
+            _ => None,
+        });
     shown.or_else(|| slide.iter().find_map(|p| p.urls().into_iter().next()))
 }
 

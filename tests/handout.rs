@@ -208,7 +208,11 @@ fn continuation_pages_carry_the_notes() {
         assert_eq!(n, format!("{}\n{own}", surveydeck::layout::CONTINUED));
         let sheet = squash(&notes.pages[i].text());
         assert!(sheet.contains(&squash(own)), "notes page {}", i + 1);
-        assert!(t.contains(&format!("\nNotes: {n}\n")), "transcript {}", i + 1);
+        assert!(
+            t.contains(&format!("\nNotes: {n}\n")),
+            "transcript {}",
+            i + 1
+        );
     }
     assert!(continued >= 2, "the sample splits two slides with notes");
 }

@@ -359,11 +359,21 @@ fn cross_references_link_to_the_first_appearance() {
         for target in links(page, "⇒") {
             marks += 1;
             // The later list's own copy of the paper follows this list.
-            assert!(target < i, "slide {}: ⇒ links forward to {}", i + 1, target + 1);
+            assert!(
+                target < i,
+                "slide {}: ⇒ links forward to {}",
+                i + 1,
+                target + 1
+            );
             assert_eq!(doc.pages[target].kind, PageKind::Paper);
         }
         let tag = page.items.iter().find_map(|it| match it {
-            Item::Text(t) if t.role == Role::Badge && t.paragraphs.iter().any(|p| p.text().contains("Top")) => Some(t),
+            Item::Text(t)
+                if t.role == Role::Badge
+                    && t.paragraphs.iter().any(|p| p.text().contains("Top")) =>
+            {
+                Some(t)
+            }
             _ => None,
         });
         if let Some(t) = tag {
