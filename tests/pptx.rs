@@ -1642,6 +1642,9 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
     out
 }
 
+/// The laid-out sample, each slide's frames, each rendered page's words.
+type Rendered = (Document, Vec<Vec<Frame>>, Vec<Vec<Word>>);
+
 /// How LibreOffice is run on the reference sample's PPTX.
 #[derive(Clone, Copy)]
 struct Setup {
@@ -1662,7 +1665,7 @@ struct Setup {
 /// note, otherwise): the laid-out document, the frames of each slide's
 /// shapes as written, and the words of each page of LibreOffice's PDF.
 /// `SURVEYDECK_KEEP_LO=1` keeps the PPTX, PDF and word boxes for a look.
-fn libreoffice_render(setup: Setup) -> Option<(Document, Vec<Vec<Frame>>, Vec<Vec<Word>>)> {
+fn libreoffice_render(setup: Setup) -> Option<Rendered> {
     let (Some(soffice), Some(pdftotext)) = (on_path("soffice"), on_path("pdftotext")) else {
         common::missing("soffice or pdftotext (LibreOffice rendering)");
         return None;
