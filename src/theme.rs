@@ -11,6 +11,7 @@ use serde_saphyr::Spanned;
 use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
 use crate::document::{Source, decode};
 use crate::pages::Color;
+use crate::text::Strictness;
 
 /// The built-in themes: name, file text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -80,6 +81,10 @@ pub struct Theme {
     pub latin_font: Option<(PathBuf, Option<PathBuf>)>,
     /// Faces for characters the bundled ones lack, in order (`fonts.fallback`).
     pub fallback_fonts: Vec<FallbackFont>,
+    /// JLREQ strictness of line starts (`typography.line_break`).
+    pub strictness: Strictness,
+    /// Body text breaks between phrases as titles do (`typography.phrases_in_body`).
+    pub body_phrases: bool,
 }
 
 /// One entry of a theme's `fonts.fallback` list.
@@ -160,6 +165,8 @@ fn unreachable_theme() -> Theme {
         figures: Figures::Right,
         latin_font: None,
         fallback_fonts: Vec::new(),
+        strictness: Strictness::default(),
+        body_phrases: false,
     }
 }
 
@@ -189,6 +196,23 @@ pub struct ThemeFile {
     pub paper: PaperSlide,
     #[serde(default)]
     pub fonts: Fonts,
+    #[serde(default)]
+    pub typography: Typography,
+}
+
+/// Line breaking.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Typography {
+    /// How strictly JLREQ keeps marks from starting a line: `very-loose`,
+    /// `loose`, `strict` (the default) or `very-strict`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub line_break: Option<Spanned<String>>,
+    /// Break body text only between phrases (文節), as titles, ranking
+    /// entries and captions always do.
+    #[serde(default)]
+    pub phrases_in_body: Option<bool>,
 }
 
 /// Colours as "#RRGGBB".
@@ -524,6 +548,19 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
                     .help("use `right` or `below`"),
             ),
         }
+    }
+    if let Some(lb) = &f.typography.line_break {
+        match Strictness::parse(&lb.value) {
+            Some(level) => t.strictness = level,
+            None => diags.push(
+                Diagnostic::error(format!("unknown line-break strictness `{}`", lb.value))
+                    .at(path, Pos::from(lb.referenced))
+                    .help("use `very-loose`, `loose`, `strict` or `very-strict`"),
+            ),
+        }
+    }
+    if let Some(b) = f.typography.phrases_in_body {
+        t.body_phrases = b;
     }
     if let Some(l) = &f.fonts.latin {
         let regular = dir.join(&l.value);

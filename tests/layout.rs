@@ -4,7 +4,7 @@ use std::path::Path;
 
 use surveydeck::document::{self, Deck, LoadOptions, SlideKind, plain};
 use surveydeck::pages::{Document, Item, Role};
-use surveydeck::text::linebreak::{no_end, no_start};
+use surveydeck::text::linebreak::{Strictness, no_end, no_start_at};
 
 fn sample(name: &str) -> (Deck, Document) {
     let loaded = document::load(
@@ -84,7 +84,10 @@ fn kinsoku_holds_in_every_line() {
                     else {
                         continue;
                     };
-                    assert!(!no_start(first), "line starts with {first}: {text:?}");
+                    assert!(
+                        !no_start_at(first, Strictness::default()),
+                        "line starts with {first}: {text:?}"
+                    );
                     assert!(!no_end(last), "line ends with {last}: {text:?}");
                 }
             }

@@ -2,12 +2,16 @@
 //! (UAX #14 `LineBreakTest.txt`, vendored in `tests/data/unicode/`).
 //!
 //! The plain layer is UAX #14 as `unicode-linebreak` implements it; our
-//! Japanese rules (`text::linebreak::opportunities`) only ever take breaks
-//! away from it, never add one.
+//! Japanese rules (`text::linebreak::opportunities_at`) at the strictest
+//! level only ever take breaks away from it, never add one; the looser
+//! levels add breaks only before the classes they let start a line (small
+//! kana, ー, hyphens, …), and only after kana or kanji.
 
 use std::collections::BTreeSet;
 
-use surveydeck::text::linebreak::opportunities;
+use surveydeck::text::linebreak::{
+    Strictness, class, is_japanese_letter, no_start_at, opportunities_at,
+};
 
 const TEST: &str = include_str!("data/unicode/LineBreakTest.txt");
 
@@ -147,13 +151,15 @@ fn the_plain_layer_is_uax14() {
     );
 }
 
-/// Our Japanese rules never add a break to the plain layer's.
+/// At the strictest level our Japanese rules never add a break to the plain
+/// layer's; looser levels add one only before a class they let start a line,
+/// after kana or kanji.
 #[test]
 fn japanese_rules_only_remove_breaks() {
     let mut checked = 0;
     for case in &cases() {
         let plain = crate_breaks(&case.text);
-        for at in opportunities(&case.text) {
+        for at in opportunities_at(&case.text, Strictness::VeryStrict) {
             assert!(
                 plain.contains(&at),
                 "line {}: a break at byte {at} that UAX #14 does not give: {}",
@@ -161,6 +167,22 @@ fn japanese_rules_only_remove_breaks() {
                 show(&case.text, &[at].into())
             );
             checked += 1;
+        }
+        for level in [Strictness::Strict, Strictness::Loose, Strictness::VeryLoose] {
+            for at in opportunities_at(&case.text, level) {
+                if plain.contains(&at) {
+                    continue;
+                }
+                let after = case.text[at..].chars().next();
+                let before = case.text[..at].chars().next_back();
+                assert!(
+                    after.is_some_and(|c| class(c).is_some() && !no_start_at(c, level))
+                        && before.is_some_and(is_japanese_letter),
+                    "line {}: {level:?} adds a break at byte {at}: {}",
+                    case.line,
+                    show(&case.text, &[at].into())
+                );
+            }
         }
     }
     assert!(checked > 4_000, "only {checked} breaks checked");

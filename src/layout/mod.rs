@@ -20,7 +20,7 @@ use crate::pages::{
     self, Align, ImageItem, Link, OutlineNode, Page, PageKind, Rect, Role, Shape, ShapeRole,
     TextBlock,
 };
-use crate::text::FontBook;
+use crate::text::{FontBook, Wrap};
 use crate::theme::Theme;
 pub use missing::missing_warnings;
 use text::{LaidPara, Para, SpanSpec, Typesetter, shift, split_lines};
@@ -246,7 +246,11 @@ impl<'a> Cx<'a> {
         Cx {
             deck,
             theme,
-            ts: Typesetter::new(book, theme.line_spacing),
+            ts: Typesetter {
+                strictness: theme.strictness,
+                body_phrases: theme.body_phrases,
+                ..Typesetter::new(book, theme.line_spacing)
+            },
             w,
             h,
             diags: Diagnostics::default(),
@@ -385,7 +389,9 @@ impl<'a> Cx<'a> {
         for (i, e) in entries.iter().enumerate() {
             let link = Link::Page(e.target);
             let main = e.title_ja.clone().unwrap_or_else(|| e.title.clone());
-            let mut p = Para::plain(&main, size, t.text).link(link.clone());
+            let mut p = Para::plain(&main, size, t.text)
+                .link(link.clone())
+                .wrap(Wrap::Phrases);
             p.level = Some(0);
             p.marker = Some((e.mark.clone(), false));
             p.marker_color = t.accent;
@@ -415,6 +421,7 @@ impl<'a> Cx<'a> {
                 });
             }
             if !q.spans.is_empty() {
+                q.wrap = Wrap::Phrases;
                 q.level = Some(0);
                 // Aligns with the entry's text: the same hanging indent, no marker.
                 q.marker = Some((String::new(), false));
@@ -552,7 +559,9 @@ impl<'a> Cx<'a> {
         }
         // The heading shrinks until it takes at most two lines.
         let heading = format!("{}{suffix}", h.heading);
-        let mut hp = Para::plain(&heading, t.heading_size, t.heading).bold();
+        let mut hp = Para::plain(&heading, t.heading_size, t.heading)
+            .bold()
+            .wrap(Wrap::Balanced);
         if let Some(l) = &h.heading_link {
             hp = hp.link(l.clone());
         }
@@ -571,7 +580,7 @@ impl<'a> Cx<'a> {
         ));
         y += lp.height;
         if let Some(sub) = &h.sub {
-            let p = Para::plain(sub, t.subheading_size, t.muted);
+            let p = Para::plain(sub, t.subheading_size, t.muted).wrap(Wrap::Phrases);
             let mut sp = self.ts.lay(&p, 1.0, m, self.w - 2.0 * m);
             shift(&mut sp.para, y);
             items.push(text_block(
@@ -890,12 +899,13 @@ impl Cx<'_> {
             };
             let mut caps = Vec::new();
             if let Some(c) = &f.caption {
-                let mut p = Para::from_rich(c, t.caption_size, t.text, t.link);
+                let mut p = Para::from_rich(c, t.caption_size, t.text, t.link).wrap(Wrap::Phrases);
                 p.align = Align::Center;
                 caps.push((Role::Caption, p));
             }
             if let Some(c) = &f.credit {
-                let mut p = Para::from_rich(c, t.caption_size * 0.85, t.muted, t.link);
+                let mut p =
+                    Para::from_rich(c, t.caption_size * 0.85, t.muted, t.link).wrap(Wrap::Phrases);
                 p.align = Align::Center;
                 caps.push((Role::Note, p));
             }
@@ -1015,10 +1025,13 @@ impl Cx<'_> {
         let mut paras = vec![
             Para::plain(title, size, t.band_text)
                 .bold()
-                .align(Align::Center),
+                .align(Align::Center)
+                .wrap(Wrap::Balanced),
         ];
         if let Some(sub) = subtitle {
-            let mut p = Para::plain(sub, sub_size, t.band_text).align(Align::Center);
+            let mut p = Para::plain(sub, sub_size, t.band_text)
+                .align(Align::Center)
+                .wrap(Wrap::Balanced);
             p.space_before = 0.45;
             paras.push(p);
         }

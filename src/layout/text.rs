@@ -2,7 +2,7 @@
 
 use crate::document::{Rich, Span};
 use crate::pages::{Align, Color, Glyph, GlyphRun, Line, Link, Paragraph};
-use crate::text::{self, FontBook};
+use crate::text::{self, Breaking, FontBook, Strictness, Wrap};
 
 /// A piece of styled text before layout.
 #[derive(Debug, Clone)]
@@ -28,6 +28,9 @@ pub struct Para {
     pub space_before: f32,
     /// Keep on the same page as the next paragraph (a parent item, a title line).
     pub keep_with_next: bool,
+    /// Where lines may break: anywhere (body text), between phrases
+    /// (ranking entries, captions) or balanced (titles).
+    pub wrap: Wrap,
 }
 
 impl Para {
@@ -47,7 +50,14 @@ impl Para {
             align: Align::Left,
             space_before: 0.0,
             keep_with_next: false,
+            wrap: Wrap::Anywhere,
         }
+    }
+
+    /// Breaks lines as `wrap` says.
+    pub fn wrap(mut self, wrap: Wrap) -> Para {
+        self.wrap = wrap;
+        self
     }
 
     pub fn bold(mut self) -> Para {
@@ -102,18 +112,27 @@ pub struct Typesetter<'a> {
     pub line_spacing: f32,
     /// Characters no font covers, collected for a warning.
     pub missing: Vec<char>,
-    /// Paragraphs already shaped, by their spans' text and weight.
-    pub shaped: std::collections::HashMap<Vec<(String, bool)>, text::Shaped>,
+    /// Paragraphs already shaped, by their spans' text and weight and how
+    /// they break.
+    pub shaped: std::collections::HashMap<(Vec<(String, bool)>, Wrap), text::Shaped>,
+    /// The theme's JLREQ strictness.
+    pub strictness: Strictness,
+    /// Body text breaks between phrases too (a theme option).
+    pub body_phrases: bool,
 }
 
 impl<'a> Typesetter<'a> {
     /// The paragraph shaped at one em, from the cache when seen before.
-    fn shaped(&mut self, spans: &[(&str, bool)]) -> &text::Shaped {
+    fn shaped(&mut self, spans: &[(&str, bool)], wrap: Wrap) -> &text::Shaped {
         let key: Vec<(String, bool)> = spans.iter().map(|(t, b)| ((*t).to_owned(), *b)).collect();
         let book = self.book;
+        let breaking = Breaking {
+            strictness: self.strictness,
+            wrap,
+        };
         self.shaped
-            .entry(key)
-            .or_insert_with(|| text::shape_paragraph(book, spans))
+            .entry((key, wrap))
+            .or_insert_with(|| text::paragraph::shape_paragraph_with(book, spans, breaking))
     }
 
     pub fn new(book: &'a FontBook, line_spacing: f32) -> Self {
@@ -122,6 +141,8 @@ impl<'a> Typesetter<'a> {
             line_spacing,
             missing: Vec::new(),
             shaped: std::collections::HashMap::new(),
+            strictness: Strictness::default(),
+            body_phrases: false,
         }
     }
 }
@@ -171,7 +192,11 @@ impl Typesetter<'_> {
         let text_x = x + level_indent + hang;
         let text_w = (width - level_indent - hang).max(size); // Auto-fit lays the same paragraph out at several sizes: shape it once.
         let spans: Vec<(&str, bool)> = p.spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
-        let shaped = self.shaped(&spans);
+        let wrap = match p.wrap {
+            Wrap::Anywhere if self.body_phrases => Wrap::Phrases,
+            w => w,
+        };
+        let shaped = self.shaped(&spans, wrap);
         let sizes = vec![size; p.spans.len()];
         let laid = text::break_lines(shaped, &sizes, text_w);
         for c in &laid.missing {
@@ -247,7 +272,7 @@ impl Typesetter<'_> {
         x: f32,
         baseline: f32,
     ) -> GlyphRun {
-        let laid = text::break_lines(self.shaped(&[(s, bold)]), &[size], f32::MAX);
+        let laid = text::break_lines(self.shaped(&[(s, bold)], Wrap::Anywhere), &[size], f32::MAX);
         let mut glyphs: Vec<Glyph> = Vec::new();
         let mut text = String::new();
         let mut font = self.book.primary(bold);

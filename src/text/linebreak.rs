@@ -1,122 +1,188 @@
-//! Break opportunities: UAX #14 (unicode-linebreak), tightened by our
-//! Japanese rules (JLREQ kinsoku, strict level). The crate implements the
-//! default UAX #14 only; Japanese needs the stricter line-start set (small
-//! kana, ー, iteration marks) and curly quotes treated as brackets.
+//! Break opportunities: UAX #14 (unicode-linebreak), then JLREQ's rules for
+//! the start and end of a line (kinsoku) at a chosen strictness.
+//!
+//! The crate implements the default UAX #14 only. Japanese needs two
+//! changes: a stricter line start (UAX #14 allows a break before ～, curly
+//! quotes, small kana in some tailorings) and, at the looser levels, breaks
+//! UAX #14 never gives (before small kana, ー, 〜, iteration marks, …). The
+//! character classes are JLREQ's (Appendix A); which classes may start a
+//! line at each level follows CSS Text's `line-break` values as the
+//! web-platform-tests check them (`css-text-line-break-ja-*`), with JLREQ's
+//! own rule for hyphens at our default level (see [`Strictness`]).
 
-/// Characters that must not start a line (行頭禁則).
+/// How strictly line starts are restricted (a theme setting).
+///
+/// | level | small kana, ー | hyphens ‐ – 〜 ゠ | iteration marks, …, ・：；？！, ％ ℃ |
+/// | --- | --- | --- | --- |
+/// | `very-strict` (CSS `strict`) | never at a line start | never | never |
+/// | `strict` (default) | may start a line | never (JLREQ cl-03) | never |
+/// | `loose` (CSS `normal`) | may | may | never |
+/// | `very-loose` (CSS `loose`) | may | may | may |
+///
+/// Closing brackets, 、。 and Latin closing punctuation never start a line
+/// and opening brackets never end one, at every level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Strictness {
+    VeryLoose,
+    Loose,
+    #[default]
+    Strict,
+    VeryStrict,
+}
+
+impl Strictness {
+    pub const NAMES: [(&'static str, Strictness); 4] = [
+        ("very-loose", Strictness::VeryLoose),
+        ("loose", Strictness::Loose),
+        ("strict", Strictness::Strict),
+        ("very-strict", Strictness::VeryStrict),
+    ];
+
+    pub fn parse(name: &str) -> Option<Strictness> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// JLREQ Appendix A character classes that line breaking concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// cl-01 opening brackets: never end a line.
+    Opening,
+    /// cl-02 closing brackets (and Latin closing punctuation): never start one.
+    Closing,
+    /// cl-03 hyphens, with ～ (U+FF5E, the wave dash as Windows encodes it).
+    Hyphen,
+    /// cl-04 dividing punctuation ？！‼⁇⁈⁉.
+    Dividing,
+    /// cl-05 middle dots ・：；.
+    MiddleDot,
+    /// cl-06 full stops 。．.
+    FullStop,
+    /// cl-07 commas 、，.
+    Comma,
+    /// cl-08 inseparable characters of UAX #14 class IN (…‥): no break before.
+    Inseparable,
+    /// cl-09 iteration marks.
+    Iteration,
+    /// cl-10 the prolonged sound mark ー.
+    Prolonged,
+    /// cl-11 small kana (and the sound marks ゛゜).
+    SmallKana,
+    /// cl-13 postfixed abbreviations (％ ℃ °…).
+    Postfix,
+}
+
+/// The JLREQ class of `c`, if kinsoku concerns it.
+pub fn class(c: char) -> Option<Class> {
+    use Class::*;
+    Some(match c {
+        '‘' | '“' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '｟' | '〘'
+        | '〖' | '«' | '〝' | '(' | '[' | '{' | '｢' => Opening,
+        '’' | '”' | '）' | '〕' | '］' | '｝' | '〉' | '》' | '」' | '』' | '】' | '｠' | '〙'
+        | '〗' | '»' | '〟' | ')' | ']' | '}' | '｣' | ',' | '.' | ':' | ';' | '?' | '!' => {
+            Closing
+        }
+        '‐' | '–' | '〜' | '゠' | '～' => Hyphen,
+        '？' | '！' | '‼' | '⁇' | '⁈' | '⁉' => Dividing,
+        '・' | '：' | '；' | '･' => MiddleDot,
+        '。' | '．' | '｡' => FullStop,
+        '、' | '，' | '､' => Comma,
+        '…' | '‥' | '․' | '⋯' | '︙' | '\u{10AF6}' => Inseparable,
+        'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻' => Iteration,
+        'ー' | 'ｰ' => Prolonged,
+        'ぁ'
+        | 'ぃ'
+        | 'ぅ'
+        | 'ぇ'
+        | 'ぉ'
+        | 'っ'
+        | 'ゃ'
+        | 'ゅ'
+        | 'ょ'
+        | 'ゎ'
+        | 'ゕ'
+        | 'ゖ'
+        | 'ァ'
+        | 'ィ'
+        | 'ゥ'
+        | 'ェ'
+        | 'ォ'
+        | 'ッ'
+        | 'ャ'
+        | 'ュ'
+        | 'ョ'
+        | 'ヮ'
+        | 'ヵ'
+        | 'ヶ'
+        | 'ㇰ'..='ㇿ'
+        | 'ｧ'..='ｯ'
+        | '゛'
+        | '゜' => SmallKana,
+        '°' | '‰' | '′' | '″' | '‵' | '℃' | '℉' | '﹪' | '％' | '￠' => Postfix,
+        _ => return None,
+    })
+}
+
+/// Characters that must not start a line at `level` (行頭禁則).
+pub fn no_start_at(c: char, level: Strictness) -> bool {
+    use Class::*;
+    use Strictness::*;
+    match class(c) {
+        Some(Closing | FullStop | Comma) => true,
+        Some(SmallKana | Prolonged) => level == VeryStrict,
+        Some(Hyphen) => matches!(level, Strict | VeryStrict),
+        Some(Dividing | MiddleDot | Inseparable | Iteration | Postfix) => level != VeryLoose,
+        Some(Opening) | None => false,
+    }
+}
+
+/// Characters that must not start a line at the strictest level.
 pub fn no_start(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '。'
-            | '，'
-            | '．'
-            | '・'
-            | '：'
-            | '；'
-            | '？'
-            | '！'
-            | 'ー'
-            | '）'
-            | '」'
-            | '』'
-            | '】'
-            | '〕'
-            | '〉'
-            | '》'
-            | '］'
-            | '｝'
-            | '〙'
-            | '〗'
-            | 'ゝ'
-            | 'ゞ'
-            | '々'
-            | 'ヽ'
-            | 'ヾ'
-            | '〻'
-            | '゛'
-            | '゜'
-            | 'ぁ'
-            | 'ぃ'
-            | 'ぅ'
-            | 'ぇ'
-            | 'ぉ'
-            | 'っ'
-            | 'ゃ'
-            | 'ゅ'
-            | 'ょ'
-            | 'ゎ'
-            | 'ゕ'
-            | 'ゖ'
-            | 'ァ'
-            | 'ィ'
-            | 'ゥ'
-            | 'ェ'
-            | 'ォ'
-            | 'ッ'
-            | 'ャ'
-            | 'ュ'
-            | 'ョ'
-            | 'ヮ'
-            | 'ヵ'
-            | 'ヶ'
-            | 'ㇰ'
-            ..='ㇿ'
-                | ')'
-                | ']'
-                | '}'
-                | ','
-                | '.'
-                | ':'
-                | ';'
-                | '?'
-                | '!'
-                | '”'
-                | '’'
-                | '〜'
-                | '～'
-                | '‐'
-                | '…'
-                | '‥'
-    )
+    no_start_at(c, Strictness::VeryStrict)
 }
 
-/// Characters that must not end a line (行末禁則).
+/// Characters that must not end a line (行末禁則), at every level.
 pub fn no_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '「'
-            | '『'
-            | '【'
-            | '〔'
-            | '〈'
-            | '《'
-            | '［'
-            | '｛'
-            | '〘'
-            | '〖'
-            | '('
-            | '['
-            | '{'
-            | '“'
-            | '‘'
-    )
+    class(c) == Some(Class::Opening)
 }
 
-/// Byte offsets where a line may break (a break "before" that offset),
-/// excluding 0 and the end. Mandatory breaks inside a paragraph do not occur:
-/// paragraphs are split on newlines before they get here.
+/// Byte offsets where a line may break (a break "before" that offset) at
+/// the default level, excluding 0 and the end.
 pub fn opportunities(text: &str) -> Vec<usize> {
+    opportunities_at(text, Strictness::default())
+}
+
+/// Byte offsets where a line may break at `level`, excluding 0 and the end.
+/// Mandatory breaks inside a paragraph do not occur: paragraphs are split on
+/// newlines before they get here.
+pub fn opportunities_at(text: &str, level: Strictness) -> Vec<usize> {
+    let mut uax = unicode_linebreak::linebreaks(text)
+        .map(|(at, _)| at)
+        .peekable();
     let mut out = Vec::new();
-    for (at, _) in unicode_linebreak::linebreaks(text) {
-        if at == 0 || at >= text.len() {
-            continue;
+    let mut before: Option<char> = None; // the last non-space character
+    let mut prev: Option<char> = None; // the character just before
+    for (at, c) in text.char_indices() {
+        while uax.next_if(|&u| u < at).is_some() {}
+        let by_uax = uax.peek() == Some(&at);
+        if at > 0 {
+            // A class this level lets start a line, after kana or kanji, where
+            // UAX #14 (which has no levels) forbids the break.
+            let loosened = class(c).is_some()
+                && !no_start_at(c, level)
+                && class(c) != Some(Class::Opening)
+                && prev.is_some_and(is_japanese_letter);
+            if (by_uax || loosened) && !no_start_at(c, level) && !before.is_some_and(no_end) {
+                out.push(at);
+            }
         }
-        let before = text[..at].chars().rev().find(|c| !c.is_whitespace());
-        let after = text[at..].chars().next();
-        if after.is_some_and(no_start) || before.is_some_and(no_end) {
-            continue;
+        prev = Some(c);
+        if !c.is_whitespace() {
+            before = Some(c);
         }
-        out.push(at);
     }
     out
 }
@@ -155,7 +221,10 @@ mod tests {
         {
             let first = piece.chars().next().unwrap();
             let last = piece.chars().last().unwrap();
-            assert!(!no_start(first), "{piece:?} starts with {first}");
+            assert!(
+                !no_start_at(first, Strictness::Strict),
+                "{piece:?} starts with {first}"
+            );
             assert!(!no_end(last), "{piece:?} ends with {last}");
         }
     }
@@ -166,5 +235,13 @@ mod tests {
             lines_at("Deep Neural Network"),
             vec!["Deep ", "Neural ", "Network"]
         );
+    }
+
+    #[test]
+    fn levels_parse_by_name() {
+        for (name, level) in Strictness::NAMES {
+            assert_eq!(Strictness::parse(name), Some(level));
+        }
+        assert_eq!(Strictness::parse("normal"), None);
     }
 }

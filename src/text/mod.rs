@@ -4,11 +4,14 @@ pub mod fallback;
 pub mod fonts;
 pub mod linebreak;
 pub mod paragraph;
+pub mod phrase;
 mod radicals;
 
 pub use fallback::{FallbackFamily, FontOptions};
 pub use fonts::FontBook;
+pub use linebreak::Strictness;
 pub use paragraph::{
-    Laid, LaidLine, LaidRun, Shaped, SpanStyle, break_lines, layout, shape_paragraph,
+    Breaking, Laid, LaidLine, LaidRun, Shaped, SpanStyle, Wrap, break_lines, layout,
+    shape_paragraph,
 };
 pub use radicals::unify_radical;

@@ -1,13 +1,38 @@
 //! Paragraph layout: styled spans → shaped, broken lines.
 //!
 //! Shaping runs once per paragraph over maximal runs of one face and style;
-//! lines are then filled greedily from UAX #14 + kinsoku opportunities. The
+//! lines are then filled greedily from UAX #14 + kinsoku opportunities, or
+//! only between phrases (BudouX) where the paragraph asks for it, with
+//! titles' lines balanced. The
 //! bundled face has no contextual Latin features, so slicing shaped glyphs at
 //! a break gives the same advances as reshaping each line would.
 
 use super::fonts::FontBook;
-use super::linebreak::{is_japanese_letter, is_western, no_end, no_start, opportunities};
+use super::linebreak::{
+    Strictness, is_japanese_letter, is_western, no_end, no_start_at, opportunities_at,
+};
+use super::phrase;
 use crate::pages::Glyph;
+
+/// Where a paragraph's lines may break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Wrap {
+    /// At every opportunity (UAX #14 and kinsoku): body text.
+    #[default]
+    Anywhere,
+    /// Between phrases (BudouX) and at spaces; a phrase wider than the box
+    /// breaks inside at the opportunities above.
+    Phrases,
+    /// Phrases, and lines balanced (a title should not end in a stub).
+    Balanced,
+}
+
+/// How a paragraph breaks: JLREQ strictness and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Breaking {
+    pub strictness: Strictness,
+    pub wrap: Wrap,
+}
 
 /// A span of text with the style that affects its measurement.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,12 +104,23 @@ pub struct Shaped {
     gap_after: Vec<bool>,
     /// Break opportunities, with 0 and the end.
     bounds: Vec<usize>,
+    /// The phrase boundaries among them (with 0 and the end) when the
+    /// paragraph breaks between phrases, else empty.
+    phrase_bounds: Vec<usize>,
+    wrap: Wrap,
+    strictness: Strictness,
     /// Characters no face covers (drawn as .notdef; the caller warns).
     pub missing: Vec<char>,
 }
 
-/// Shapes `spans` (text, bold) into one paragraph.
+/// Shapes `spans` (text, bold) into one paragraph that breaks anywhere at
+/// the default strictness.
 pub fn shape_paragraph(book: &FontBook, spans: &[(&str, bool)]) -> Shaped {
+    shape_paragraph_with(book, spans, Breaking::default())
+}
+
+/// Shapes `spans` (text, bold) into one paragraph that breaks as `breaking` says.
+pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: Breaking) -> Shaped {
     let mut text = String::new();
     let mut span_of = Vec::new();
     for (i, (t, _)) in spans.iter().enumerate() {
@@ -103,16 +139,39 @@ pub fn shape_paragraph(book: &FontBook, spans: &[(&str, bool)]) -> Shaped {
     let glyphs = shape(book, &text, &span_of, spans, &mut missing);
     let gap_after = quarter_em_gaps(&text);
     let mut bounds = vec![0];
-    bounds.extend(opportunities(&text));
+    bounds.extend(opportunities_at(&text, breaking.strictness));
     bounds.push(text.len());
+    let phrase_bounds = if breaking.wrap == Wrap::Anywhere {
+        Vec::new()
+    } else {
+        phrase_bounds(&text, &bounds)
+    };
     Shaped {
         text,
         span_of,
         glyphs,
         gap_after,
         bounds,
+        phrase_bounds,
+        wrap: breaking.wrap,
+        strictness: breaking.strictness,
         missing,
     }
+}
+
+/// The opportunities in `bounds` that start a BudouX phrase or follow a space.
+fn phrase_bounds(text: &str, bounds: &[usize]) -> Vec<usize> {
+    let starts = phrase::boundaries(text);
+    bounds
+        .iter()
+        .copied()
+        .filter(|&b| {
+            b == 0
+                || b == text.len()
+                || starts.binary_search(&b).is_ok()
+                || text[..b].ends_with(char::is_whitespace)
+        })
+        .collect()
 }
 
 /// Lays out `spans` (text, style) in lines at most `width` wide.
@@ -209,8 +268,13 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
 
     // Units between break opportunities, each with its ink width and its
     // trailing (droppable) width: spaces and the Japanese–Latin gap.
-    let mut units: Vec<Unit> = shaped
-        .bounds
+    let phrased = shaped.wrap != Wrap::Anywhere;
+    let bounds = if phrased {
+        &shaped.phrase_bounds
+    } else {
+        &shaped.bounds
+    };
+    let mut units: Vec<Unit> = bounds
         .windows(2)
         .map(|w| Unit::measure(&m, w[0], w[1]))
         .collect();
@@ -222,8 +286,28 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     let mut end = 0usize;
     let eps = 0.001;
     let mut i = 0;
+    // True once a phrase too wide for the box was broken inside.
+    let mut split_phrase = false;
     while i < units.len() {
         let u = &units[i];
+        if phrased && u.ink > width + eps {
+            // A phrase no line can hold: break it at its inner opportunities,
+            // starting on the current line.
+            let inner = &shaped.bounds[shaped.bounds.partition_point(|&b| b <= u.start)
+                ..shaped.bounds.partition_point(|&b| b < u.end)];
+            if !inner.is_empty() {
+                let mut at = vec![u.start];
+                at.extend_from_slice(inner);
+                at.push(u.end);
+                let subs: Vec<Unit> = at
+                    .windows(2)
+                    .map(|w| Unit::measure(&m, w[0], w[1]))
+                    .collect();
+                units.splice(i..=i, subs);
+                split_phrase = true;
+                continue;
+            }
+        }
         if end > start && cur + u.ink > width + eps {
             lines.push((start, end));
             start = u.start;
@@ -241,7 +325,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
             for (off, c) in text[u.start..u.end].char_indices() {
                 let at = u.start + off;
                 // Prefer a cut that keeps kinsoku, even inside a too-long unit.
-                if at > u.start && !no_start(c) && !prev.is_some_and(no_end) {
+                if at > u.start && !no_start_at(c, shaped.strictness) && !prev.is_some_and(no_end) {
                     kinsoku_cut = Some(at);
                 }
                 let cw = m.width(at, at + c.len_utf8());
@@ -275,7 +359,10 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     if end > start {
         lines.push((start, end));
     }
-    avoid_widow(&m, &shaped.bounds, &mut lines, width);
+    if shaped.wrap == Wrap::Balanced && !laid.forced && !split_phrase {
+        balance(&m, bounds, &shaped.bounds, &mut lines, width);
+    }
+    avoid_widow(&m, bounds, shaped.strictness, &mut lines, width);
 
     for (s, e) in lines {
         laid.lines.push(build_line(&m, s, e));
@@ -441,9 +528,85 @@ fn cluster_face(book: &FontBook, g: &str, bold: bool) -> Option<usize> {
         .or_else(|| book.face_for(base, bold))
 }
 
+/// Titles: among the phrase breaks giving the same number of lines (two or
+/// three), the one whose longest line is shortest, so the last line is not
+/// a stub. Breaks a greedy renderer would reproduce at some box width (each
+/// line plus the next line's first unit wider than the longest line: the
+/// PPTX wraps by itself) come first, then a last line of more than one
+/// phrase, then balance.
+fn balance(
+    m: &Measure,
+    bounds: &[usize],
+    fine: &[usize],
+    lines: &mut Vec<(usize, usize)>,
+    width: f32,
+) {
+    let n = lines.len();
+    if !(2..=3).contains(&n) {
+        return;
+    }
+    let (first, end) = (lines[0].0, lines[n - 1].1);
+    let inner: Vec<usize> = bounds
+        .iter()
+        .copied()
+        .filter(|&b| b > first && b < end)
+        .collect();
+    let head = |b: usize| {
+        let next = fine
+            .get(fine.partition_point(|&x| x <= b))
+            .copied()
+            .unwrap_or(end);
+        m.ink(b, next.min(end))
+    };
+    let judge = |cuts: &[usize]| -> Option<(bool, bool, f32)> {
+        let mut edges = vec![first];
+        edges.extend_from_slice(cuts);
+        edges.push(end);
+        let widths: Vec<f32> = edges.windows(2).map(|w| m.ink(w[0], w[1])).collect();
+        let widest = widths.iter().copied().fold(0.0f32, f32::max);
+        if widest > width + 0.001 || widths.iter().any(|&w| w <= 0.0) {
+            return None;
+        }
+        // A renderer wrapping by characters keeps these breaks at some width.
+        let repro = (0..n - 1).all(|k| widths[k] + head(edges[k + 1]) > widest + 2.0);
+        let last = edges[n - 1];
+        let stub = !inner.iter().any(|&b| b > last && b < end);
+        Some((!repro, stub, widest))
+    };
+    let mut best: Option<((bool, bool, f32), Vec<usize>)> = None;
+    let mut consider = |cuts: Vec<usize>| {
+        if let Some(k) = judge(&cuts)
+            && best.as_ref().is_none_or(|(b, _)| k < *b)
+        {
+            best = Some((k, cuts));
+        }
+    };
+    for (i, &a) in inner.iter().enumerate() {
+        if n == 2 {
+            consider(vec![a]);
+        } else {
+            for &b in &inner[i + 1..] {
+                consider(vec![a, b]);
+            }
+        }
+    }
+    if let Some((_, cuts)) = best {
+        let mut edges = vec![first];
+        edges.extend(cuts);
+        edges.push(end);
+        *lines = edges.windows(2).map(|w| (w[0], w[1])).collect();
+    }
+}
+
 /// A paragraph's last line should not hold a lone character (JLREQ widow
 /// adjustment): pull the previous line's last unit down when it fits.
-fn avoid_widow(m: &Measure, bounds: &[usize], lines: &mut [(usize, usize)], width: f32) {
+fn avoid_widow(
+    m: &Measure,
+    bounds: &[usize],
+    level: Strictness,
+    lines: &mut [(usize, usize)],
+    width: f32,
+) {
     let text = m.text;
     let n = lines.len();
     if n < 2 {
@@ -453,7 +616,7 @@ fn avoid_widow(m: &Measure, bounds: &[usize], lines: &mut [(usize, usize)], widt
     let last: Vec<char> = text[ls..le].trim_end().chars().collect();
     let lone = match last.as_slice() {
         [_] => true,
-        [_, p] => no_start(*p),
+        [_, p] => no_start_at(*p, level),
         _ => false,
     };
     if !lone {
@@ -537,6 +700,11 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::linebreak::{Strictness, no_start_at};
+
+    fn no_start(c: char) -> bool {
+        no_start_at(c, Strictness::default())
+    }
 
     fn lay(text: &str, width_em: f32) -> Vec<String> {
         let book = FontBook::bundled();
