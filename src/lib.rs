@@ -179,13 +179,14 @@ pub fn handout(
     layout::impose::handout(doc, opts, theme, book_of(doc, theme))
 }
 
-/// One slide per page with its speaker notes below.
+/// One slide per page with its speaker notes below, continued on further
+/// pages when they are long.
 pub fn notes_pages(
     doc: &pages::Document,
     paper: PaperSize,
     theme: &theme::Theme,
 ) -> pages::Document {
-    layout::impose::notes_pages(doc, paper, theme, book_of(doc, theme))
+    layout::notes::notes_pages(doc, paper, theme, book_of(doc, theme))
 }
 
 /// The faces a laid-out document was shaped with (its fallback faces included).

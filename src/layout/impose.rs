@@ -1,4 +1,4 @@
-//! Handouts and notes pages: slides placed, scaled, on printed pages.
+//! Handouts (and, with `notes`, notes pages): slides placed, scaled, on printed pages.
 //!
 //! Imposition copies each slide's items with their coordinates scaled, so
 //! the result is an ordinary pages model: vector text that stays text, links
@@ -46,9 +46,9 @@ pub struct HandoutOptions {
 
 pub const PER_PAGE: &[usize] = &[1, 2, 3, 4, 6, 9];
 
-const MARGIN: f32 = 36.0;
-const HEADER: f32 = 30.0;
-const FOOTER: f32 = 26.0;
+pub(super) const MARGIN: f32 = 36.0;
+pub(super) const HEADER: f32 = 30.0;
+pub(super) const FOOTER: f32 = 26.0;
 
 /// Sheet size and the rectangle of each slot, in reading order.
 pub fn slots(opts: &HandoutOptions, slide_w: f32, slide_h: f32) -> (f32, f32, Vec<Rect>) {
@@ -156,53 +156,8 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
     sheets_of(doc, w, h, pages_out, outline)
 }
 
-/// Notes pages: one slide per portrait page with its speaker notes below.
-pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontBook) -> Document {
-    let mut ts = Typesetter::new(book, 1.45);
-    let (w, h) = paper.size();
-    let sw = w - 2.0 * MARGIN;
-    let sh = sw * doc.height / doc.width;
-    let rect = Rect::new(MARGIN, MARGIN + HEADER, sw, sh);
-    let mut pages_out = Vec::with_capacity(doc.pages.len());
-    let total = doc.pages.len();
-    for (i, page) in doc.pages.iter().enumerate() {
-        let mut items = Vec::new();
-        header(&mut ts, doc, theme, w, &mut items);
-        place(page, doc, rect, |p| p, &mut items);
-        let top = rect.bottom() + 24.0;
-        let mut y = top;
-        let mut paras = Vec::new();
-        let text = page.notes.clone().unwrap_or_default();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let mut lp = ts.lay(&Para::plain(line.trim(), 12.0, theme.text), 1.0, MARGIN, sw);
-            shift(&mut lp.para, y);
-            y += lp.height + 4.0;
-            paras.push(lp.para);
-        }
-        if !paras.is_empty() {
-            let bottom = (h - MARGIN - FOOTER).max(y);
-            items.push(Item::Text(TextBlock {
-                role: Role::Body,
-                rect: Rect::new(MARGIN, top, sw, bottom - top),
-                paragraphs: paras,
-            }));
-        }
-        footer(&mut ts, theme, w, h, i + 1, total, &mut items);
-        pages_out.push(Page {
-            kind: page.kind,
-            title: page.title.clone(),
-            source_line: page.source_line,
-            background: Color(0xFF, 0xFF, 0xFF),
-            items,
-            notes: page.notes.clone(),
-        });
-    }
-    let outline = doc.outline.clone();
-    sheets_of(doc, w, h, pages_out, outline)
-}
-
 /// A printed document: the deck's metadata, fonts and images on new sheets.
-fn sheets_of(
+pub(super) fn sheets_of(
     doc: &Document,
     w: f32,
     h: f32,
@@ -229,7 +184,13 @@ fn remap_outline(o: &pages::OutlineNode, n: usize) -> pages::OutlineNode {
     }
 }
 
-fn header(ts: &mut Typesetter, doc: &Document, theme: &Theme, w: f32, items: &mut Vec<Item>) {
+pub(super) fn header(
+    ts: &mut Typesetter,
+    doc: &Document,
+    theme: &Theme,
+    w: f32,
+    items: &mut Vec<Item>,
+) {
     let mut title = doc.meta.title.clone();
     if let Some(d) = &doc.meta.date {
         title.push_str(&format!("    {}", d.replace('-', "/")));
@@ -249,7 +210,7 @@ fn header(ts: &mut Typesetter, doc: &Document, theme: &Theme, w: f32, items: &mu
 }
 
 #[allow(clippy::too_many_arguments)]
-fn footer(
+pub(super) fn footer(
     ts: &mut Typesetter,
     theme: &Theme,
     w: f32,
@@ -270,7 +231,7 @@ fn footer(
 }
 
 /// Copies a slide's items into `rect`, scaled, inside a thin frame.
-fn place(
+pub(super) fn place(
     page: &Page,
     doc: &Document,
     rect: Rect,
