@@ -24,7 +24,8 @@ pub fn compress_images(doc: &mut Document, dpi: f32) -> usize {
     }
     let mut changed = 0;
     for (data, (w_pt, h_pt)) in doc.images.iter_mut().zip(placed) {
-        if w_pt <= 0.0 {
+        // Pixel-for-pixel figures are small already; resampling would blur them.
+        if w_pt <= 0.0 || data.crisp {
             continue;
         }
         let target_w = (w_pt / 72.0 * dpi).ceil() as u32;

@@ -133,6 +133,10 @@ pub struct ImageData {
     pub width_px: u32,
     pub height_px: u32,
     pub path: PathBuf,
+    /// Draw without smoothing (PDF `/Interpolate false`): a small PNG enlarged
+    /// pixel for pixel. Its pixels are already enlarged in `bytes` for the
+    /// writers that cannot say so.
+    pub crisp: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -317,6 +317,7 @@ fn fixture() -> Document {
             width_px: 4,
             height_px: 3,
             path: PathBuf::from("figures/a.png"),
+            crisp: false,
         },
         // The same bytes under a second id (a copied file): embedded once.
         ImageData {
@@ -325,6 +326,7 @@ fn fixture() -> Document {
             width_px: 4,
             height_px: 3,
             path: PathBuf::from("figures/copy-of-a.png"),
+            crisp: false,
         },
     ];
 

@@ -405,25 +405,33 @@ impl<'a> Ctx<'a> {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if !matches!(ext.as_str(), "png" | "jpg" | "jpeg") {
+        if !matches!(
+            ext.as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"
+        ) {
             self.err(
-                format!("figure `{rel}` is not a PNG or JPEG file"),
+                format!("figure `{rel}` is not a PNG, JPEG, GIF, WebP or BMP file"),
                 pos,
                 "convert it to PNG (diagrams) or JPEG (photos)",
             );
             return None;
         }
         // The content, not the name, decides: a header check here, the full decode in layout.
-        let mut head = [0u8; 8];
-        let read =
-            std::fs::File::open(&path).and_then(|mut f| std::io::Read::read(&mut f, &mut head));
-        let png = head.starts_with(b"\x89PNG\r\n\x1a\n");
-        let jpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
-        if read.is_err() || !(png || jpeg) {
+        let mut head = Vec::with_capacity(12);
+        let read = std::fs::File::open(&path)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 12), &mut head));
+        let known = head.starts_with(b"\x89PNG\r\n\x1a\n")
+            || head.starts_with(&[0xFF, 0xD8, 0xFF])
+            || head.starts_with(b"GIF8")
+            || (head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"))
+            || head.starts_with(b"BM");
+        if read.is_err() || !known {
             self.err(
-                format!("figure `{rel}` is not a PNG or JPEG file (unrecognised content)"),
+                format!(
+                    "figure `{rel}` is not a PNG, JPEG, GIF, WebP or BMP file (unrecognised content)"
+                ),
                 pos,
-                "use a valid PNG or JPEG file",
+                "use a valid image file: PNG (diagrams) or JPEG (photos) is best",
             );
             return None;
         }

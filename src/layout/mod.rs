@@ -8,6 +8,7 @@
 mod images;
 pub mod impose;
 mod missing;
+pub mod notes;
 mod text;
 
 use rayon::prelude::*;
@@ -42,6 +43,7 @@ pub fn layout(
 ) -> Result<(pages::Document, Diagnostics, Vec<Missing>), Diagnostics> {
     let mut images = images::Images::default();
     images.prepare(figure_paths(deck, theme));
+    let unusable = unusable_figures(deck, &images);
     let images = &images;
     // Slides are independent: lay them out on all cores, each worker with
     // its own typesetter and shaping cache, taking slides as it frees up
@@ -56,6 +58,7 @@ pub fn layout(
         )
         .collect();
     let mut cx = Cx::new(deck, theme, book, images);
+    cx.diags.extend(unusable);
     let mut all: Vec<Vec<Page>> = Vec::with_capacity(deck.slides.len());
     let mut missing: Vec<Missing> = Vec::new();
     for (pages, diags, miss) in parts {
@@ -99,13 +102,16 @@ pub fn layout(
     }
     let outline = outline(&deck.slides, &first_page);
     let meta = meta(deck);
+    let mut image_list = images.list.clone();
+    let largest = largest_scale(&pages_out, &image_list);
+    images::sharpen(&mut image_list, &largest);
     let doc = pages::Document {
         meta,
         width: cx.w,
         height: cx.h,
         pages: pages_out,
         outline,
-        images: images.list.clone(),
+        images: image_list,
         fonts: book.infos(),
         palette: theme.palette(),
     };
@@ -122,6 +128,56 @@ fn lay_slide(cx: &mut Cx, slide: &Slide) -> (Vec<Page>, Diagnostics, Vec<Missing
     let pages = cx.slide(slide);
     let missing = cx.ts.missing.iter().map(|c| (*c, slide.pos)).collect();
     (pages, std::mem::take(&mut cx.diags), missing)
+}
+
+/// Each image's largest drawn size, in points per pixel.
+fn largest_scale(pages: &[Page], list: &[pages::ImageData]) -> Vec<f32> {
+    let mut out = vec![0.0f32; list.len()];
+    for item in pages.iter().flat_map(|p| p.items.iter()) {
+        if let pages::Item::Image(im) = item
+            && let (Some(s), Some(d)) = (out.get_mut(im.image), list.get(im.image))
+        {
+            *s = s.max(im.rect.w / d.width_px.max(1) as f32);
+        }
+    }
+    out
+}
+
+/// One error for each figure file that cannot be used, at its first place
+/// in the survey and naming every other place it appears (so the user
+/// fixes the file once, not once per slide).
+fn unusable_figures(deck: &Deck, images: &images::Images) -> Diagnostics {
+    let mut places: Vec<(&std::path::Path, String, Vec<crate::diag::Pos>)> = Vec::new();
+    let figs = deck.slides.iter().flat_map(|s| match &s.kind {
+        SlideKind::Free { figures, .. } => figures.iter().collect::<Vec<_>>(),
+        SlideKind::Paper(p) => p.figures.iter().collect(),
+        _ => Vec::new(),
+    });
+    for f in figs {
+        let Err(msg) = images.get(&f.path) else {
+            continue;
+        };
+        match places.iter_mut().find(|(p, _, _)| *p == f.path.as_path()) {
+            Some((_, _, at)) if !at.contains(&f.pos) => at.push(f.pos),
+            Some(_) => {}
+            None => places.push((&f.path, msg, vec![f.pos])),
+        }
+    }
+    let mut diags = Diagnostics::default();
+    for (_, msg, at) in places {
+        let mut help =
+            "use a PNG, JPEG, GIF, WebP or BMP file within the limits in docs/format.md (Figures)"
+                .to_owned();
+        if at.len() > 1 {
+            let lines: Vec<String> = at[1..].iter().map(|p| p.line.to_string()).collect();
+            help = format!(
+                "{help}; the same file is also used at line {}",
+                lines.join(", ")
+            );
+        }
+        diags.push(Diagnostic::error(msg).at(&deck.path, at[0]).help(help));
+    }
+    diags
 }
 
 /// Every distinct image file the deck and theme use, in order of first use.
@@ -915,25 +971,27 @@ impl Cx<'_> {
                 .collect();
             let cap_h: f32 = laid.iter().map(|(_, l)| l.height).sum();
             let img_area = Rect::new(cell.x, cell.y, cell.w, (cell.h - cap_h - 4.0).max(10.0));
-            let index = match self.images.get(&f.path) {
-                Ok(i) => i,
-                Err(msg) => {
-                    self.diags.push(
-                        Diagnostic::error(msg)
-                            .at(&self.deck.path, f.pos)
-                            .help("use a valid PNG or JPEG file"),
-                    );
-                    continue;
-                }
+            // An unusable file was reported once, with all its places, before layout.
+            let Ok(index) = self.images.get(&f.path) else {
+                continue;
             };
             let data = &self.images.list[index];
-            let aspect = data.width_px as f32 / data.height_px.max(1) as f32;
-            let (mut iw, mut ih) = (img_area.w, img_area.w / aspect);
-            if ih > img_area.h {
-                ih = img_area.h;
-                iw = ih * aspect;
-            }
-            let rect = Rect::new(img_area.x + (img_area.w - iw) / 2.0, img_area.y, iw, ih);
+            let px = (data.width_px, data.height_px);
+            let fit = images::fit(px, img_area.w, img_area.h);
+            self.diags.extend(images::size_warnings(
+                f,
+                px,
+                data.format,
+                &fit,
+                (img_area.w, img_area.h),
+                &self.deck.path,
+            ));
+            let rect = Rect::new(
+                img_area.x + (img_area.w - fit.w) / 2.0,
+                img_area.y,
+                fit.w,
+                fit.h,
+            );
             let alt = f.alt.clone().or_else(|| f.caption.as_ref().map(plain));
             items.push(pages::Item::Image(ImageItem {
                 image: index,

@@ -104,9 +104,10 @@ impl Resources {
         let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = d.bytes.clone();
         // JPEG goes in as it is (DCT passthrough); other PNGs are decoded and
         // re-compressed losslessly.
+        let smooth = self.interpolate && !d.crisp;
         let img = match d.format {
-            ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), self.interpolate),
-            ImageFormat::Png => Image::from_png(bytes.into(), self.interpolate),
+            ImageFormat::Jpeg => Image::from_jpeg(bytes.into(), smooth),
+            ImageFormat::Png => Image::from_png(bytes.into(), smooth),
         }
         .map_err(|e| format!("{}: {e}", d.path.display()))?;
         self.images.insert(i, img.clone());
@@ -254,7 +255,7 @@ fn describe(e: KrillaError, doc: &Pages) -> PdfError {
                             ("a figure has neither `alt` nor `caption`: add `alt:` to the figure".to_owned(), loc)
                         }
                         ValidationError::NoCodepointMapping(_, _, loc) => ("a glyph maps to no character".to_owned(), *loc),
-                        other => (format!("{other:?}").split('(').next().unwrap_or_default().to_owned(), None),
+                        other => plain_validation_error(other, doc),
                     };
                     if page.is_none() {
                         page = page_of(loc);
@@ -280,6 +281,66 @@ fn describe(e: KrillaError, doc: &Pages) -> PdfError {
             message: format!("PDF serialisation failed: {other:?}"),
             page: None,
         },
+    }
+}
+
+/// A standard's other failures in the user's words, with the page they
+/// concern (krilla's location, else the first page that shows the cause).
+fn plain_validation_error(e: &ValidationError, doc: &Pages) -> (String, Option<NonZeroU64>) {
+    use ValidationError as V;
+    let first_image_page = || {
+        doc.pages
+            .iter()
+            .position(|p| p.items.iter().any(|i| matches!(i, Item::Image(_))))
+            .and_then(|p| NonZeroU64::new(p as u64 + 1))
+    };
+    let text = |s: &str| (s.to_owned(), None);
+    match e {
+        V::MissingCMYKProfile => (
+            "a figure is in CMYK colours, which this standard allows only with a colour profile: save the image in RGB".into(),
+            first_image_page(),
+        ),
+        V::Transparency(loc) => (
+            "a figure is transparent, which this standard forbids: save it without transparency (alpha)".into(),
+            loc.or_else(first_image_page),
+        ),
+        V::ImageInterpolation(loc) => (
+            "a figure asks to be smoothed, which this standard forbids".into(),
+            loc.or_else(first_image_page),
+        ),
+        V::EmbeddedPDF(loc) => (
+            "a figure is embedded as a PDF page, which this standard forbids".into(),
+            loc.or_else(first_image_page),
+        ),
+        V::InvalidCodepointMapping(_, _, c, loc) | V::UnicodePrivateArea(_, _, c, loc) => (
+            format!(
+                "the character U+{:04X} cannot be used under this standard: replace it",
+                *c as u32
+            ),
+            *loc,
+        ),
+        V::MissingAnnotationAltText(loc) => ("a link has no description".into(), *loc),
+        V::ContainsPostScript(loc) => ("a drawing uses PostScript, which this standard forbids".into(), *loc),
+        V::RestrictedLicense(_) => text("a font's licence forbids embedding it, which this standard requires: choose another theme font"),
+        V::NoDocumentLanguage => text("the survey has no language: set `deck.language`"),
+        V::NoDocumentTitle => text("the survey has no title: set `deck.title`"),
+        V::MissingDocumentDate => text("the survey has no date: set `deck.date`"),
+        V::MissingDocumentOutline => text("the PDF has no bookmarks: give the slides headings"),
+        V::MissingTagging => text("the PDF is not tagged: leave out `--no-tags`"),
+        V::MissingHeadingTitle => text("a heading is empty: give the slide a heading"),
+        V::TooLongString | V::TooLongName | V::TooLongArray | V::TooLongDictionary => {
+            text("a text, name or list is longer than this standard allows: shorten it")
+        }
+        V::TooLargeFloat | V::TooManyIndirectObjects | V::TooHighQNestingLevel => {
+            text("the document is larger than this standard allows: split the survey")
+        }
+        other => (
+            format!(
+                "{} (a limit of this standard)",
+                format!("{other:?}").split('(').next().unwrap_or_default()
+            ),
+            None,
+        ),
     }
 }
 

@@ -25,9 +25,11 @@ use pdf_writer::{Filter, Finish, Name, Rect, Ref};
 
 use crate::pages::{ImageData, ImageFormat};
 
-/// The longest side of an image's page in the carrier PDF, in points. The
-/// page is scaled to the figure's box when drawn, so only the aspect ratio
-/// matters; this keeps every page within PDF's size limits.
+/// The side of an image's page in the carrier PDF, in points. Every page is
+/// this square, whatever the image's aspect ratio: the page is scaled to the
+/// figure's box when drawn, and PDF readers (hayro, which krilla uses to
+/// measure it, among them) take a page side under 1 pt as 1 pt, so a page
+/// shaped like a 1 × 4000 image would be drawn four times too thin.
 const PAGE_SIDE: f32 = 1000.0;
 
 /// A PNG's image data and what a PDF image needs to read it.
@@ -102,12 +104,13 @@ pub struct Carrier {
 impl Carrier {
     /// `None` when no image qualifies (or, defensively, when the carrier
     /// does not parse: krilla's decoder then takes every image).
+    /// `interpolate`: smooth enlarged images, except pixel-for-pixel ones.
     pub fn new(images: &[ImageData], interpolate: bool) -> Option<Carrier> {
-        let plain: Vec<(usize, PlainPng<'_>)> = images
+        let plain: Vec<(usize, PlainPng<'_>, bool)> = images
             .iter()
             .enumerate()
             .filter(|(_, d)| d.format == ImageFormat::Png)
-            .filter_map(|(i, d)| Some((i, plain_png(&d.bytes)?)))
+            .filter_map(|(i, d)| Some((i, plain_png(&d.bytes)?, interpolate && !d.crisp)))
             .collect();
         if plain.is_empty() {
             return None;
@@ -117,11 +120,10 @@ impl Carrier {
         let tree = Ref::new(2);
         let mut kids = Vec::with_capacity(plain.len());
         let mut page_of = HashMap::new();
-        for (n, (index, png)) in plain.iter().enumerate() {
+        for (n, (index, png, smooth)) in plain.iter().enumerate() {
             let base = 3 + 3 * n as i32;
             let (page, content, image) = (Ref::new(base), Ref::new(base + 1), Ref::new(base + 2));
-            let scale = PAGE_SIDE / png.width.max(png.height) as f32;
-            let (w, h) = (png.width as f32 * scale, png.height as f32 * scale);
+            let (w, h) = (PAGE_SIDE, PAGE_SIDE);
             let mut p = pdf.page(page);
             p.parent(tree).media_box(Rect::new(0.0, 0.0, w, h));
             p.contents(content);
@@ -141,7 +143,7 @@ impl Carrier {
                 None if png.colors == 3 => x.color_space().device_rgb(),
                 None => x.color_space().device_gray(),
             }
-            x.interpolate(interpolate);
+            x.interpolate(*smooth);
             x.decode_parms()
                 .predictor(Predictor::PngOptimum)
                 .colors(i32::from(png.colors))
