@@ -487,15 +487,17 @@ fn a_too_large_figure_is_reported_once_with_every_place() {
             .contains("also used at line 12"),
         "{e:?}"
     );
-    // `check` joins this when it runs the whole pipeline (the "check" work of issue 14).
-    let out = Command::new(env!("CARGO_BIN_EXE_surveydeck"))
-        .arg("build")
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.matches("too large").count(), 1, "{stderr}");
+    // `check` enforces the limit as `build` does.
+    for cmd in ["check", "build"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_surveydeck"))
+            .arg(cmd)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {stderr}");
+        assert_eq!(stderr.matches("too large").count(), 1, "{cmd}: {stderr}");
+    }
     assert!(!dir.path().join("s.pdf").exists(), "nothing written");
 }
 

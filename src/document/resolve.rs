@@ -431,7 +431,7 @@ impl<'a> Ctx<'a> {
                     "figure `{rel}` is not a PNG, JPEG, GIF, WebP or BMP file (unrecognised content)"
                 ),
                 pos,
-                "use a valid image file: PNG (diagrams) or JPEG (photos) is best",
+                "use a valid PNG, JPEG, GIF, WebP or BMP file",
             );
             return None;
         }

@@ -180,11 +180,11 @@ pub struct Section {
     pub subtitle: Option<String>,
 }
 
-/// A figure: an image file (PNG or JPEG, relative to the survey file) with its caption.
+/// A figure: an image file (PNG, JPEG, GIF, WebP or BMP, relative to the survey file) with its caption.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
-    /// Path to a PNG or JPEG file, relative to the survey file.
+    /// Path to a PNG, JPEG, GIF, WebP or BMP file, relative to the survey file.
     #[schemars(with = "String")]
     pub image: Spanned<String>,
     /// Caption under the image.

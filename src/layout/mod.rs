@@ -166,7 +166,7 @@ fn unusable_figures(deck: &Deck, images: &images::Images) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for (_, msg, at) in places {
         let mut help =
-            "use a PNG, JPEG, GIF, WebP or BMP file within the limits in docs/format.md (Figures)"
+            "use a valid PNG, JPEG, GIF, WebP or BMP file, at most 40 megapixels (docs/format.md, Figures)"
                 .to_owned();
         if at.len() > 1 {
             let lines: Vec<String> = at[1..].iter().map(|p| p.line.to_string()).collect();
