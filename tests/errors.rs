@@ -147,15 +147,20 @@ fn invalid_yaml_syntax() {
         "  title: a: b\n", // 2: the second `:` is column 11
         "sections: []\n",  // 3
     ));
-    let d = find_prefix(&err, "error", "invalid YAML: ");
-    assert_eq!(d.location.as_deref(), Some("s.yaml:2:11"), "{}", d.block);
+    assert_diag(
+        &err,
+        "error",
+        "the value of `title` contains `: `, which YAML reads as the start of another key",
+        "s.yaml:2:11",
+        Some("quote the text: title: \"a: b\""),
+    );
 
     let (_ws, err) = rejected(concat!(
         "deck:\n",         // 1
         "  title: X\n",    // 2
         " sections: []\n", // 3: mis-indented key, column 2
     ));
-    let d = find_prefix(&err, "error", "invalid YAML: ");
+    let d = find_prefix(&err, "error", "`sections` is indented 1 space ");
     assert_eq!(d.location.as_deref(), Some("s.yaml:3:2"), "{}", d.block);
 }
 
@@ -167,7 +172,7 @@ fn columns_count_characters_not_bytes() {
         "  title: 日本語: x\n", // 2
         "sections: []\n",       // 3
     ));
-    let d = find_prefix(&err, "error", "invalid YAML: ");
+    let d = find_prefix(&err, "error", "the value of `title` contains `: `");
     assert_eq!(d.location.as_deref(), Some("s.yaml:2:13"), "{}", d.block);
     // Wide characters take two cells: the caret sits under the `:`.
     assert!(
@@ -302,14 +307,15 @@ fn wrong_types() {
 fn missing_required_fields() {
     let (_ws, err) = rejected(concat!(
         "deck:\n",          // 1
-        "  presenter: X\n", // 2: the deck mapping starts at column 3
+        "  presenter: X\n", // 2
         "sections: []\n",   // 3
     ));
+    // At the key of the mapping that lacks it, not at its last field.
     assert_diag(
         &err,
         "error",
         "missing field `title`",
-        "s.yaml:2:3",
+        "s.yaml:1:1",
         Some("add `title:` to this mapping (see docs/format.md)"),
     );
 
@@ -1603,4 +1609,94 @@ fn every_broken_figure_in_one_run() {
         check.stderr
     );
     build_rejects(ws.path(), "s.yaml");
+}
+
+/// Unknown fields, misaligned lines and unquoted colons are mended past, so
+/// one run reports them all, in line order, each in plain words.
+#[test]
+fn every_yaml_problem_in_one_run() {
+    let (_ws, err) = rejected(concat!(
+        "deck:\n",                                  // 1
+        "  titel: X\n",                             // 2
+        "  title: Attention: Is All You Need\n",    // 3: the second `:` is column 19
+        "sections:\n",                              // 4
+        "  - slide: a\n",                           // 5
+        "   bullets:\n",                            // 6: one space short of `slide`
+        "      - one\n",                            // 7
+        "     - two\n",                             // 8: one space short of `- one`
+        "  - slide: b\n",                           // 9
+        "    bulets: [x]\n",                        // 10
+    ));
+    let errors: Vec<(String, Option<String>)> = diagnostics(&err)
+        .into_iter()
+        .filter(|d| d.severity == "error")
+        .map(|d| (d.message, d.location))
+        .collect();
+    let at = |l: &str| Some(l.to_owned());
+    assert_eq!(
+        errors,
+        [
+            ("unknown field `titel`".into(), at("s.yaml:2:3")),
+            (
+                "the value of `title` contains `: `, which YAML reads as the start of another key"
+                    .into(),
+                at("s.yaml:3:19")
+            ),
+            (
+                "`bullets` is indented 1 space less than `slide` on line 5".into(),
+                at("s.yaml:6:4")
+            ),
+            (
+                "`- two` is indented 1 space less than the `-` on line 7".into(),
+                at("s.yaml:8:6")
+            ),
+            ("unknown field `bulets`".into(), at("s.yaml:10:5")),
+        ],
+        "{err}"
+    );
+    let d = find_prefix(&err, "error", "the value of `title`");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("quote the text: title: \"Attention: Is All You Need\"")
+    );
+    // No parser jargon reaches the user.
+    assert!(!err.contains("mapping values"), "{err}");
+    assert!(!err.contains("did not find expected"), "{err}");
+}
+
+/// A missing field is reported at the key of the mapping that lacks it.
+#[test]
+fn missing_title_points_at_the_paper() {
+    let (_ws, err) = rejected(concat!(
+        "deck:\n",             // 1
+        "  title: X\n",        // 2
+        "papers:\n",           // 3
+        "  \"2009.06732\":\n", // 4
+        "    org: x\n",        // 5
+        "    summary: [a]\n",  // 6
+        "sections:\n",         // 7
+        "  - ranking: r\n",    // 8
+        "    papers: [\"2009.06732\"]\n",
+    ));
+    let d = find(&err, "error", "missing field `title`");
+    assert_eq!(d.location.as_deref(), Some("s.yaml:4:3"), "{}", d.block);
+}
+
+/// A bullet indented one space too far is folded into the bullet above:
+/// the build goes ahead, with a warning at the folded line.
+#[test]
+fn bullet_folded_into_the_one_above_warns() {
+    let (_ws, err) = accepted(concat!(
+        "deck:\n",              // 1
+        "  title: X\n",         // 2
+        "sections:\n",          // 3
+        "  - slide: s\n",       // 4
+        "    bullets:\n",       // 5
+        "      - 提案.\n",      // 6
+        "       - 大規模\n",    // 7: one space too far, column 8
+        "      - three\n",      // 8
+    ));
+    let d = find_prefix(&err, "warning", "this line looks like a list item");
+    assert_eq!(d.location.as_deref(), Some("s.yaml:7:8"), "{}", d.block);
+    assert!(d.message.contains("line 6"), "{}", d.block);
 }

@@ -2,8 +2,10 @@
 //!
 //! Failures become positioned diagnostics; nothing here panics on any input.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use super::recover;
 use super::types::Survey;
 use crate::diag::{Diagnostic, Diagnostics, Pos, suggest};
 
@@ -91,7 +93,7 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Parses YAML text into the survey types.
-pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
+pub fn parse(source: &Source) -> Parsed {
     let path = &source.path;
     let mut diags = Diagnostics::default();
     let blank = |l: &str| {
@@ -106,7 +108,7 @@ pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
                 .at(path, Pos { line: 1, col: 1 })
                 .help("start from a template: `surveydeck new survey.yaml`"),
         );
-        return Err(diags);
+        return Parsed { survey: None, diags, mended: BTreeSet::new() };
     }
     // YAML forbids tabs for indentation; say so plainly for every such line.
     // Lines inside a block scalar (`notes: |`) are text, where tabs are fine.
@@ -135,13 +137,78 @@ pub fn parse(source: &Source) -> Result<Survey, Diagnostics> {
         }
     }
     if diags.has_errors() {
-        return Err(diags);
+        return Parsed { survey: None, diags, mended: BTreeSet::new() };
     }
-    serde_saphyr::from_str_with_options::<Survey>(&source.text, options()).map_err(|e| {
+    // Each problem the text can be mended past (without moving any line) is
+    // reported and mended, and the text parsed again: every such problem in one run.
+    let mut text = source.text.clone();
+    let mut mended = BTreeSet::new();
+    for _ in 0..MAX_PROBLEMS {
+        let e = match serde_saphyr::from_str_with_options::<Survey>(&text, options()) {
+            Ok(survey) => {
+                for (line, col, msg) in recover::continued_lines(&source.text) {
+                    diags.push(
+                        Diagnostic::warning(msg)
+                            .at(path, Pos::new(line as u64, col as u64))
+                            .help("a new item lines its `-` up with the one above; for text that runs on, indent it under the text"),
+                    );
+                }
+                return Parsed { survey: Some(survey), diags, mended };
+            }
+            Err(e) => e,
+        };
         let pos = e.location().map(Pos::from).unwrap_or_default();
-        diags.push(yaml_error(&e.to_string()).at(path, pos));
-        diags
-    })
+        let raw = e.to_string();
+        let msg = strip_position(&raw);
+        let (line, col) = (pos.line as usize, pos.col as usize);
+        let mut d = yaml_error(msg).at(path, pos);
+        let mut fix = None;
+        if msg.starts_with("unknown field `") || msg.starts_with("duplicate mapping key") {
+            fix = recover::blank_key(&text, line, col);
+        } else if msg.starts_with("missing field `") {
+            if let Some((l, c)) = recover::mapping_start(&text, line) {
+                d.pos = Pos::new(l as u64, c as u64);
+            }
+        } else if d.message.starts_with("invalid YAML: ")
+            && let Some(x) = recover::explain(&text, line, col, msg)
+        {
+            d.message = x.message;
+            d.help = Some(x.help);
+            d.pos = Pos::new(line as u64, x.col as u64);
+            fix = x.mended.map(|m| {
+                let mut lines: Vec<&str> = text.lines().collect();
+                lines[line - 1] = &m;
+                let mut t = lines.join("\n");
+                t.push('\n');
+                t
+            });
+        }
+        diags.push(d);
+        match fix {
+            Some(t) if t != text && line > 0 => {
+                mended.insert(line as u32);
+                text = t;
+            }
+            _ => break,
+        }
+    }
+    Parsed {
+        survey: None,
+        diags,
+        mended,
+    }
+}
+
+/// At most this many problems are mended and parsed past in one run.
+const MAX_PROBLEMS: usize = 50;
+
+/// What parsing found: the survey (also when problems were mended past,
+/// for the checks that can still run), every problem, and the lines mended.
+pub struct Parsed {
+    pub survey: Option<Survey>,
+    pub diags: Diagnostics,
+    /// Lines whose text was changed to read on; later findings there are not reported.
+    pub mended: BTreeSet<u32>,
 }
 
 /// True for `key: |`, `- >-` and the like: the next, deeper lines are text.

@@ -3,6 +3,7 @@
 
 mod inline;
 mod load;
+mod recover;
 pub mod model;
 mod resolve;
 pub mod types;
@@ -55,18 +56,17 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Loaded {
 pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
     let mut diags = Diagnostics::default();
     load::clean_text(&mut source, &mut diags);
-    let survey = match load::parse(&source) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.extend(e);
-            return Loaded {
-                source: Some(source),
-                deck: None,
-                partial: None,
-                diags,
-                io_failure: false,
-            };
-        }
+    let parsed = load::parse(&source);
+    let structural = parsed.diags.has_errors();
+    diags.extend(parsed.diags);
+    let Some(survey) = parsed.survey else {
+        return Loaded {
+            source: Some(source),
+            deck: None,
+            partial: None,
+            diags,
+            io_failure: false,
+        };
     };
     let base = source
         .path
@@ -78,8 +78,11 @@ pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
     } else {
         base
     };
-    let (deck, d) = resolve::resolve(survey, &source.path, &base, &source.text, opts);
-    let ok = !d.has_errors();
+    let (deck, mut d) = resolve::resolve(survey, &source.path, &base, &source.text, opts);
+    // What was mended to read on is reported already.
+    d.items
+        .retain(|d| !parsed.mended.contains(&d.pos.line));
+    let ok = !d.has_errors() && !structural;
     diags.extend(d);
     let (deck, partial) = if ok {
         (Some(deck), None)
