@@ -659,7 +659,7 @@ fn bad_dates() {
         "    date: 2021-02-29\n", // 9: column 11
         "    papers: [p1]\n",     // 10
     ));
-    const HELP: &str = "write dates as YYYY-MM-DD, e.g. 2020-10-07";
+    const HELP: &str = "write dates as YYYY-MM-DD (or YYYY/MM/DD), e.g. 2020-10-07";
     assert_diag(
         &err,
         "error",
@@ -686,6 +686,9 @@ fn bad_dates() {
         ("2020-01-00", false),
         ("20201007", false),
         ("10/07/2020", false),
+        ("2026/12/03", true),
+        ("2026-1-5", true),
+        ("2026-12/03", false),
     ] {
         let y = format!("deck:\n  title: X\n  date: {date}\nsections: []\n");
         if valid {

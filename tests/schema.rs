@@ -50,3 +50,35 @@ fn theme_schema_accepts_the_builtin_themes() {
         assert!(v.is_valid(&as_json(text)), "{name}");
     }
 }
+
+/// The schema and the CLI accept the same date forms and paper ids
+/// (docs/format.md says the same): YYYY-MM-DD or YYYY/MM/DD with one-digit
+/// months and days, and arXiv ids quoted or not.
+#[test]
+fn schema_and_cli_agree_on_dates_and_ids() {
+    let v = validator();
+    for (date, ok) in [
+        ("2020-10-07", true),
+        ("2020/10/07", true),
+        ("2026-1-5", true),
+        ("2026/1/5", true),
+        ("2026-12/03", false),
+        ("20201007", false),
+        ("10/07/2020", false),
+        ("7 Oct 2020", false),
+    ] {
+        let y = format!("deck:\n  title: x\n  date: {date}\nsections: []\n");
+        assert_eq!(v.is_valid(&as_json(&y)), ok, "schema on {date}");
+        assert_eq!(
+            surveydeck::document::Date::parse(date).is_some(),
+            ok,
+            "CLI on {date}"
+        );
+    }
+    let unquoted = "deck:\n  title: x\npapers:\n  2009.10000:\n    title: T\nsections:\n  - ranking: r\n    papers: [2009.10000]\n  - paper: 2009.10000\n";
+    let errors: Vec<String> = v
+        .iter_errors(&as_json(unquoted))
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}

@@ -29,10 +29,12 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`), checking the calendar.
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`, one-digit months and days), checking the calendar.
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
-        let parts: Vec<&str> = s.split(['-', '/']).collect();
+        // One separator throughout: `2020-10-07` or `2020/10/07`.
+        let sep = if s.contains('-') { '-' } else { '/' };
+        let parts: Vec<&str> = s.split(sep).collect();
         if parts.len() != 3 || parts[0].len() != 4 || parts[1].is_empty() || parts[2].is_empty() {
             return None;
         }
@@ -240,6 +242,9 @@ mod tests {
         assert!(Date::parse("2021-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("20-1-1").is_none());
+        assert!(Date::parse("2026-1-5").is_some());
+        assert!(Date::parse("2026/12/03").is_some());
+        assert!(Date::parse("2026-12/03").is_none());
         assert_eq!(Date::parse("1970-01-02").unwrap().unix_seconds(), 86_400);
         assert_eq!(
             Date::parse("2020-10-07").unwrap().unix_seconds(),

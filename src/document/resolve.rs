@@ -331,7 +331,7 @@ impl<'a> Ctx<'a> {
             self.err(
                 format!("`{}` is not a valid date", s.value),
                 s.referenced.into(),
-                "write dates as YYYY-MM-DD, e.g. 2020-10-07",
+                "write dates as YYYY-MM-DD (or YYYY/MM/DD), e.g. 2020-10-07",
             );
         }
         d

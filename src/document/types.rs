@@ -47,9 +47,10 @@ pub struct Deck {
     /// Presenter's affiliation.
     #[serde(default)]
     pub affiliation: Option<String>,
-    /// Date of the talk, `YYYY-MM-DD`. Also the PDF/PPTX creation date.
+    /// Date of the talk, `YYYY-MM-DD` (also `YYYY/MM/DD`, and one-digit months and days).
+    /// Also the PDF/PPTX creation date.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$"))]
     pub date: Option<Spanned<String>>,
     /// Document language (BCP 47), `ja` when absent.
     #[serde(default)]
@@ -130,7 +131,7 @@ pub struct Section {
     pub ranking: Option<String>,
     /// Feature one paper (by id) again, e.g. in a "気になった論文" section, followed by `slides`.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<Id>")]
     pub paper: Option<Spanned<String>>,
     /// A section divider slide with this title.
     #[serde(default)]
@@ -156,9 +157,9 @@ pub struct Section {
     #[serde(default)]
     pub notes: Option<String>,
 
-    /// Ranking: the date the list was taken, `YYYY-MM-DD`, shown as "top recent (2020/09/25)".
+    /// Ranking: the date the list was taken, `YYYY-MM-DD` (or `YYYY/MM/DD`), shown as "top recent (2020/09/25)".
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$"))]
     pub date: Option<Spanned<String>>,
     /// Ranking: a short name used when a later list repeats a paper ("⇒ Recent #6"). Defaults to the
     /// ranking's last word, capitalised.
@@ -166,7 +167,7 @@ pub struct Section {
     pub short: Option<String>,
     /// Ranking: the paper ids, best first.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
+    #[schemars(with = "Vec<Id>")]
     pub papers: Vec<Spanned<String>>,
     /// `paper` section: a label above the heading, e.g. "気になった 1 本".
     #[serde(default)]
@@ -196,6 +197,23 @@ pub struct Figure {
     /// Alternative text for screen readers; the caption serves when absent.
     #[serde(default)]
     pub alt: Option<String>,
+}
+
+/// A paper id in the schema: text, or an unquoted arXiv id, which YAML reads
+/// as a number but the survey keeps as written (`2009.10000` stays itself).
+pub struct Id;
+
+impl JsonSchema for Id {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PaperId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A paper id: an arXiv id such as 2009.06732 (quoted or not) or any name.",
+            "type": ["string", "number"]
+        })
+    }
 }
 
 /// A bullet item: a string; a list holding the sub-items of the item before it;
