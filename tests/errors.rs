@@ -1619,16 +1619,16 @@ fn every_broken_figure_in_one_run() {
 #[test]
 fn every_yaml_problem_in_one_run() {
     let (_ws, err) = rejected(concat!(
-        "deck:\n",                                  // 1
-        "  titel: X\n",                             // 2
-        "  title: Attention: Is All You Need\n",    // 3: the second `:` is column 19
-        "sections:\n",                              // 4
-        "  - slide: a\n",                           // 5
-        "   bullets:\n",                            // 6: one space short of `slide`
-        "      - one\n",                            // 7
-        "     - two\n",                             // 8: one space short of `- one`
-        "  - slide: b\n",                           // 9
-        "    bulets: [x]\n",                        // 10
+        "deck:\n",                               // 1
+        "  titel: X\n",                          // 2
+        "  title: Attention: Is All You Need\n", // 3: the second `:` is column 19
+        "sections:\n",                           // 4
+        "  - slide: a\n",                        // 5
+        "   bullets:\n",                         // 6: one space short of `slide`
+        "      - one\n",                         // 7
+        "     - two\n",                          // 8: one space short of `- one`
+        "  - slide: b\n",                        // 9
+        "    bulets: [x]\n",                     // 10
     ));
     let errors: Vec<(String, Option<String>)> = diagnostics(&err)
         .into_iter()
@@ -1690,14 +1690,14 @@ fn missing_title_points_at_the_paper() {
 #[test]
 fn bullet_folded_into_the_one_above_warns() {
     let (_ws, err) = accepted(concat!(
-        "deck:\n",              // 1
-        "  title: X\n",         // 2
-        "sections:\n",          // 3
-        "  - slide: s\n",       // 4
-        "    bullets:\n",       // 5
-        "      - 提案.\n",      // 6
-        "       - 大規模\n",    // 7: one space too far, column 8
-        "      - three\n",      // 8
+        "deck:\n",           // 1
+        "  title: X\n",      // 2
+        "sections:\n",       // 3
+        "  - slide: s\n",    // 4
+        "    bullets:\n",    // 5
+        "      - 提案.\n",   // 6
+        "       - 大規模\n", // 7: one space too far, column 8
+        "      - three\n",   // 8
     ));
     let d = find_prefix(&err, "warning", "this line looks like a list item");
     assert_eq!(d.location.as_deref(), Some("s.yaml:7:8"), "{}", d.block);

@@ -108,7 +108,11 @@ pub fn parse(source: &Source) -> Parsed {
                 .at(path, Pos { line: 1, col: 1 })
                 .help("start from a template: `surveydeck new survey.yaml`"),
         );
-        return Parsed { survey: None, diags, mended: BTreeSet::new() };
+        return Parsed {
+            survey: None,
+            diags,
+            mended: BTreeSet::new(),
+        };
     }
     // YAML forbids tabs for indentation; say so plainly for every such line.
     // Lines inside a block scalar (`notes: |`) are text, where tabs are fine.
@@ -137,7 +141,11 @@ pub fn parse(source: &Source) -> Parsed {
         }
     }
     if diags.has_errors() {
-        return Parsed { survey: None, diags, mended: BTreeSet::new() };
+        return Parsed {
+            survey: None,
+            diags,
+            mended: BTreeSet::new(),
+        };
     }
     // Each problem the text can be mended past (without moving any line) is
     // reported and mended, and the text parsed again: every such problem in one run.
@@ -153,7 +161,11 @@ pub fn parse(source: &Source) -> Parsed {
                             .help("a new item lines its `-` up with the one above; for text that runs on, indent it under the text"),
                     );
                 }
-                return Parsed { survey: Some(survey), diags, mended };
+                return Parsed {
+                    survey: Some(survey),
+                    diags,
+                    mended,
+                };
             }
             Err(e) => e,
         };

@@ -3,8 +3,8 @@
 
 mod inline;
 mod load;
-mod recover;
 pub mod model;
+mod recover;
 mod resolve;
 pub mod types;
 
@@ -80,8 +80,7 @@ pub fn load_source(mut source: Source, opts: &LoadOptions) -> Loaded {
     };
     let (deck, mut d) = resolve::resolve(survey, &source.path, &base, &source.text, opts);
     // What was mended to read on is reported already.
-    d.items
-        .retain(|d| !parsed.mended.contains(&d.pos.line));
+    d.items.retain(|d| !parsed.mended.contains(&d.pos.line));
     let ok = !d.has_errors() && !structural;
     diags.extend(d);
     let (deck, partial) = if ok {

@@ -46,7 +46,9 @@ fn shape(line: &str) -> Shape<'_> {
 
 /// `key` for text starting `key:` (followed by a space or the end), quoted or not.
 fn key_of(text: &str) -> Option<&str> {
-    let end = text.find(": ").or_else(|| text.strip_suffix(':').map(str::len))?;
+    let end = text
+        .find(": ")
+        .or_else(|| text.strip_suffix(':').map(str::len))?;
     let k = text[..end].trim_matches(|c| c == '"' || c == '\'');
     (!k.is_empty() && !k.contains(['[', '{', '#'])).then_some(k)
 }
@@ -120,7 +122,9 @@ fn misaligned(lines: &[&str], n: usize) -> Option<Explained> {
         }
         let ls = shape(l);
         let (col, item, name) = match ls.key {
-            Some((k, at)) if !(s.item && ls.item) => (at, false, format!("`{k}` on line {}", m + 1)),
+            Some((k, at)) if !(s.item && ls.item) => {
+                (at, false, format!("`{k}` on line {}", m + 1))
+            }
             _ if ls.item => (ls.ind, true, format!("the `-` on line {}", m + 1)),
             _ => continue,
         };
@@ -284,9 +288,10 @@ pub fn continued_lines(text: &str) -> Vec<(usize, usize, String)> {
             None
         };
         let plain = value.is_some_and(|v| {
-            !v.is_empty()
-                && !v.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#'])
-                && !(s.item && v.starts_with("- "))
+            let quoted_or_flow =
+                v.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
+            let nested_item = s.item && v.starts_with("- ");
+            !(v.is_empty() || quoted_or_flow || nested_item)
         });
         // Text continues on lines deeper than its key (or its `-`).
         open = plain.then_some((n, s.key.map_or(s.ind, |k| k.1)));
@@ -306,7 +311,10 @@ mod tests {
     fn quotes_a_value_with_a_colon() {
         let t = "deck:\n  title: Attention: Is All You Need\n";
         let e = explain(t, 2, 19, "mapping values are not allowed in this context").unwrap();
-        assert_eq!(e.help, "quote the text: title: \"Attention: Is All You Need\"");
+        assert_eq!(
+            e.help,
+            "quote the text: title: \"Attention: Is All You Need\""
+        );
         assert_eq!(
             e.mended.as_deref(),
             Some("  title: \"Attention: Is All You Need\"")

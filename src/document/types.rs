@@ -50,7 +50,10 @@ pub struct Deck {
     /// Date of the talk, `YYYY-MM-DD` (also `YYYY/MM/DD`, and one-digit months and days).
     /// Also the PDF/PPTX creation date.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$")
+    )]
     pub date: Option<Spanned<String>>,
     /// Document language (BCP 47), `ja` when absent.
     #[serde(default)]
@@ -159,7 +162,10 @@ pub struct Section {
 
     /// Ranking: the date the list was taken, `YYYY-MM-DD` (or `YYYY/MM/DD`), shown as "top recent (2020/09/25)".
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^\d{4}(-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2})$")
+    )]
     pub date: Option<Spanned<String>>,
     /// Ranking: a short name used when a later list repeats a paper ("⇒ Recent #6"). Defaults to the
     /// ranking's last word, capitalised.
