@@ -288,8 +288,7 @@ pub fn continued_lines(text: &str) -> Vec<(usize, usize, String)> {
             None
         };
         let plain = value.is_some_and(|v| {
-            let quoted_or_flow =
-                v.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
+            let quoted_or_flow = v.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
             let nested_item = s.item && v.starts_with("- ");
             !(v.is_empty() || quoted_or_flow || nested_item)
         });
