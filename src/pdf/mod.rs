@@ -357,7 +357,16 @@ pub fn metadata(m: &pages::Meta) -> Metadata {
         md = md.description(s.clone());
     }
     if let Some(ts) = m.timestamp {
-        let (y, mo, d, h, mi, s) = civil(ts);
+        let (y, mo, d, h, mi, s) = pages::civil(ts);
+        let c = |v: u32| u8::try_from(v).unwrap_or(0);
+        let (y, mo, d, h, mi, s) = (
+            u16::try_from(y.clamp(0, 9999)).unwrap_or(1970),
+            c(mo),
+            c(d),
+            c(h),
+            c(mi),
+            c(s),
+        );
         md = md.creation_date(
             DateTime::new(y)
                 .month(mo)
@@ -370,30 +379,6 @@ pub fn metadata(m: &pages::Meta) -> Metadata {
         );
     }
     md
-}
-
-/// Unix seconds → UTC calendar date and time (Howard Hinnant's algorithm).
-fn civil(ts: i64) -> (u16, u8, u8, u8, u8, u8) {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let c = |v: i64| u8::try_from(v).unwrap_or(0);
-    (
-        u16::try_from(y.clamp(0, 9999)).unwrap_or(1970),
-        c(m),
-        c(d),
-        c(secs / 3600),
-        c(secs % 3600 / 60),
-        c(secs % 60),
-    )
 }
 
 fn outline(nodes: &[OutlineNode]) -> Outline {

@@ -480,34 +480,10 @@ pub fn table_styles_xml() -> Result<Vec<u8>, PptxError> {
     Ok(x.finish()?)
 }
 
-/// Year, month, day, hour, minute, second (UTC) of a Unix timestamp.
-pub fn civil(ts: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    // Days to civil date (proleptic Gregorian), after Howard Hinnant's method.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (secs / 3600) as u32,
-        (secs % 3600 / 60) as u32,
-        (secs % 60) as u32,
-    )
-}
-
 /// The deck's timestamp: `meta.timestamp`, else midnight UTC of `meta.date`.
 pub fn deck_time(meta: &Meta) -> Option<(i64, u32, u32, u32, u32, u32)> {
     if let Some(ts) = meta.timestamp {
-        return Some(civil(ts));
+        return Some(crate::pages::civil(ts));
     }
     let d = meta.date.as_deref()?;
     let mut it = d.trim().splitn(3, '-');
@@ -585,14 +561,6 @@ pub fn app_xml(slides: usize, notes: usize, format: &str) -> Result<Vec<u8>, Ppt
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil(1_602_028_800), (2020, 10, 7, 0, 0, 0));
-        assert_eq!(civil(951_782_400 + 3661), (2000, 2, 29, 1, 1, 1));
-        assert_eq!(civil(-1), (1969, 12, 31, 23, 59, 59));
-    }
 
     #[test]
     fn deck_time_prefers_the_timestamp_and_parses_dates() {
