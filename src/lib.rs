@@ -7,6 +7,7 @@
 pub mod compress;
 pub mod diag;
 pub mod document;
+pub mod import;
 pub mod layout;
 pub mod output;
 pub mod pages;

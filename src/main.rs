@@ -34,6 +34,11 @@ enum Command {
     },
     /// List the built-in themes.
     Themes,
+    /// Import papers from arXiv ids into a survey: titles, authors, links, abstracts as bullets,
+    /// translations (DeepL or your own program) and figures. Fills empty fields only and keeps
+    /// every edit; see docs/import.md.
+    #[command(after_help = IMPORT_HELP)]
+    Import(ImportArgs),
     /// Write a commented starter survey.
     New {
         /// Where to write it (default: survey.yaml).
@@ -43,6 +48,44 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+const IMPORT_HELP: &str = "Environment: DEEPL_AUTH_KEY (DeepL key, never written anywhere), \
+SURVEYDECK_ARXIV_API, SURVEYDECK_ARXIV_EPRINT, SURVEYDECK_DEEPL_API (endpoints), \
+SURVEYDECK_ARXIV_DELAY_MS (default 3000), SURVEYDECK_CACHE_DIR, HTTPS_PROXY/NO_PROXY.
+Exit codes: 0 success, 1 invalid input or ids arXiv does not know, 2 usage error, 3 network, service or I/O failure.";
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The survey to add the papers to (created from the starter if missing).
+    survey: PathBuf,
+    /// arXiv ids in any form: 2009.06732, 2009.06732v2, arXiv:2009.06732, abs/pdf links, cs/0112017.
+    ids: Vec<String>,
+    /// A file of ids, one a line; a line `# top recent` starts a ranking of that name.
+    #[arg(long, value_name = "FILE")]
+    ids_file: Option<PathBuf>,
+    /// Add the command-line ids (and ids file lines before any `# name`) to this ranking.
+    #[arg(long, value_name = "NAME")]
+    ranking: Option<String>,
+    /// Translate titles and summaries: deepl (key in DEEPL_AUTH_KEY), none, or command:PROG
+    /// (a program reading and writing JSON lines).
+    #[arg(long, value_name = "deepl|none|command:PROG", default_value = "none", value_parser = surveydeck::import::translate::Provider::parse)]
+    translate: surveydeck::import::translate::Provider,
+    /// Terms to translate your way: a TSV file, `English<TAB>訳語` a line.
+    #[arg(long, value_name = "FILE.tsv")]
+    glossary: Option<PathBuf>,
+    /// Copy up to N figures (PNG/JPEG) per paper from its arXiv source archive into figures/<id>/.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    figures: usize,
+    /// Use only the cache; list what is missing.
+    #[arg(long)]
+    offline: bool,
+    /// Fetch arXiv metadata and sources again instead of using the cache.
+    #[arg(long, conflicts_with = "offline")]
+    refresh: bool,
+    /// Print what would be fetched and how many characters would go to the translator; write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(clap::Args)]
@@ -179,6 +222,7 @@ fn main() -> ExitCode {
             0
         }
         Command::New { file, force } => new(&file, force),
+        Command::Import(args) => import(args),
     };
     ExitCode::from(code)
 }
@@ -315,6 +359,52 @@ fn parse_size(s: &str) -> Result<u64, String> {
             "`{s}` is not a size: write e.g. 10MB, 500KB or 2000000"
         )),
     }
+}
+
+fn import(args: ImportArgs) -> u8 {
+    let opts = surveydeck::import::Options {
+        survey: args.survey,
+        ids: args.ids,
+        ids_file: args.ids_file,
+        ranking: args.ranking,
+        translate: args.translate,
+        glossary: args.glossary,
+        figures: args.figures,
+        offline: args.offline,
+        refresh: args.refresh,
+        dry_run: args.dry_run,
+    };
+    let summary = match surveydeck::import::run(&opts, &mut |m| eprintln!("{m}")) {
+        Ok(s) => s,
+        Err(f) => {
+            eprintln!("error: {}", f.message());
+            if f.exit_code() != 2 {
+                eprintln!("  = note: {} was not changed", opts.survey.display());
+            }
+            return f.exit_code();
+        }
+    };
+    for p in &summary.problems {
+        eprintln!("warning: {p}");
+    }
+    if opts.dry_run {
+        return 0;
+    }
+    let survey = opts.survey.display();
+    for (paper, field) in &summary.kept {
+        eprintln!("kept your edit of {paper}: {field}");
+    }
+    if summary.written {
+        eprintln!(
+            "{} {survey}: {} papers added, {} updated; fill the TODOs (org, commentary), then `surveydeck check {survey}`",
+            if summary.created { "created" } else { "wrote" },
+            summary.added.len(),
+            summary.updated.len(),
+        );
+    } else {
+        eprintln!("{survey} is up to date");
+    }
+    u8::from(!summary.problems.is_empty())
 }
 
 fn new(file: &Path, force: bool) -> u8 {

@@ -27,6 +27,26 @@ pub enum Figures {
     Below,
 }
 
+/// How many authors a paper slide shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authors {
+    None,
+    /// The first three, then "et al.".
+    Short,
+    All,
+}
+
+impl Authors {
+    /// The author line for a paper, if any.
+    pub fn line(self, names: &[String]) -> Option<String> {
+        match (self, names.len()) {
+            (_, 0) | (Authors::None, _) => None,
+            (Authors::Short, n) if n > 3 => Some(format!("{} et al.", names[..3].join(", "))),
+            _ => Some(names.join(", ")),
+        }
+    }
+}
+
 /// Where the commentary box goes on a paper slide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Commentary {
@@ -77,6 +97,7 @@ pub struct Theme {
     pub logo: Option<PathBuf>,
     pub commentary: Commentary,
     pub figures: Figures,
+    pub authors: Authors,
     /// A Latin face to use before the bundled Japanese one: (regular, bold) files.
     pub latin_font: Option<(PathBuf, Option<PathBuf>)>,
     /// Faces for characters the bundled ones lack, in order (`fonts.fallback`).
@@ -163,6 +184,7 @@ fn unreachable_theme() -> Theme {
         logo: None,
         commentary: Commentary::Below,
         figures: Figures::Right,
+        authors: Authors::Short,
         latin_font: None,
         fallback_fonts: Vec::new(),
         strictness: Strictness::default(),
@@ -323,6 +345,11 @@ pub struct PaperSlide {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub figures: Option<Spanned<String>>,
+    /// Which authors the paper slide shows under the link: `short` (the first three, then
+    /// "et al."), `all` or `none`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub authors: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -535,6 +562,18 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
                 Diagnostic::error(format!("unknown commentary placement `{other}`"))
                     .at(path, Pos::from(cm.referenced))
                     .help("use `below` or `beside`"),
+            ),
+        }
+    }
+    if let Some(a) = &f.paper.authors {
+        match a.value.as_str() {
+            "short" => t.authors = Authors::Short,
+            "all" => t.authors = Authors::All,
+            "none" => t.authors = Authors::None,
+            other => diags.push(
+                Diagnostic::error(format!("unknown authors setting `{other}`"))
+                    .at(path, Pos::from(a.referenced))
+                    .help("use `short`, `all` or `none`"),
             ),
         }
     }

@@ -153,6 +153,7 @@ pub struct PaperSlide {
     pub title_ja: Option<String>,
     pub title: String,
     pub url: Option<String>,
+    pub authors: Vec<String>,
     pub org: Option<String>,
     pub summary: Vec<Item>,
     pub commentary: Vec<Item>,

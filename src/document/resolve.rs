@@ -39,6 +39,57 @@ struct Ctx<'a> {
 /// Where a mapping key is written: the nearest line at or above `value` that
 /// starts with the key (quoted or not) and a colon. serde gives us the
 /// value's position only.
+/// The fields of a paper still holding a `TODO` placeholder, each with the
+/// line of its first TODO after the paper's key (or the key itself).
+fn todos(p: &types::Paper, text: &str, key: Pos) -> Vec<(&'static str, Pos)> {
+    let is_todo = |s: &str| s.trim() == "TODO";
+    let any_todo = |b: &[Bullet]| {
+        b.iter().any(|x| match x {
+            Bullet::Item(s) | Bullet::Tree(s, _) => is_todo(s),
+            Bullet::Sub(v) => v.iter().any(|y| matches!(y, Bullet::Item(s) if is_todo(s))),
+        })
+    };
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |field: &str| {
+        let start = key.line as usize;
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let key_indent = lines.get(start.saturating_sub(1)).map_or(0, |l| indent(l));
+        let mut in_field = false;
+        for (n, l) in lines.iter().enumerate().skip(start) {
+            if l.trim().is_empty() {
+                continue;
+            }
+            if indent(l) <= key_indent {
+                break;
+            }
+            let t = l.trim_start();
+            if t.starts_with(&format!("{field}:")) {
+                in_field = true;
+            } else if !t.starts_with('-') && !t.starts_with('#') {
+                in_field = in_field && indent(l) > key_indent + 2;
+            }
+            if in_field && l.contains("TODO") {
+                return Pos {
+                    line: n as u32 + 1,
+                    col: (l.find("TODO").unwrap_or(0) + 1) as u32,
+                };
+            }
+        }
+        key
+    };
+    if p.org.as_deref().is_some_and(is_todo) {
+        out.push(("org", find("org")));
+    }
+    if any_todo(&p.commentary) {
+        out.push(("commentary", find("commentary")));
+    }
+    if any_todo(&p.summary) {
+        out.push(("summary", find("summary")));
+    }
+    out
+}
+
 fn key_pos(text: &str, key: &str, value: Pos) -> Pos {
     let lines: Vec<&str> = text.lines().collect();
     let upto = (value.line as usize).min(lines.len());
@@ -81,8 +132,16 @@ pub fn resolve(
     };
     let meta = cx.meta(&survey.deck);
     cx.lang_ja = meta.language.starts_with("ja");
-    for paper in survey.papers.values() {
+    for (id, paper) in survey.papers.iter() {
         cx.check_paper(paper);
+        let key = key_pos(source_text, id, Pos::from(paper.referenced));
+        for (field, line) in todos(&paper.value, source_text, key) {
+            cx.diags.push(
+                Diagnostic::warning(format!("paper `{id}`: `{field}` is still TODO"))
+                    .at(path, line)
+                    .help("replace the TODO left by `surveydeck import` with your text"),
+            );
+        }
     }
 
     cx.slides.push(Slide {
@@ -544,6 +603,7 @@ impl<'a> Ctx<'a> {
                 title_ja: v.title_ja.clone(),
                 title: v.title.clone(),
                 url,
+                authors: v.authors.clone(),
                 org: v.org.clone(),
                 summary: self.items(&v.summary),
                 commentary: self.items(&v.commentary),

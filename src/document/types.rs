@@ -94,6 +94,10 @@ pub struct Paper {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
+    /// The authors, e.g. ["Yi Tay", "Mostafa Dehghani"]. The theme's `paper.authors` says
+    /// how many the paper slide shows.
+    #[serde(default)]
+    pub authors: Vec<String>,
     /// Who made it, e.g. "Google の研究".
     #[serde(default)]
     pub org: Option<String>,
@@ -116,6 +120,10 @@ pub struct Paper {
     #[serde(default)]
     #[schemars(with = "Vec<Section>")]
     pub slides: Vec<Spanned<Section>>,
+    /// Written by `surveydeck import`: the fields it made, each with a hash of what it wrote,
+    /// so a re-import refreshes only text nobody has edited. Not shown.
+    #[serde(default)]
+    pub imported: BTreeMap<String, String>,
 }
 
 /// One entry of `sections`. Exactly one of `slide`, `agenda`, `ranking`,

@@ -512,6 +512,13 @@ impl<'a> Cx<'a> {
             l.space_before = 0.6;
             flow.push(l);
         }
+        if let Some(a) = t.authors.line(&p.authors) {
+            let mut l = Para::plain(&a, t.caption_size + 1.0, t.muted);
+            if p.url.is_none() {
+                l.space_before = 0.6;
+            }
+            flow.push(l);
+        }
         let mut callout = Vec::new();
         if let Some(org) = &p.org {
             callout.push(Para::plain(org, t.callout_size, t.callout_text).bold());
