@@ -5,6 +5,7 @@
 //! of positioned items) → the writers, each reading only the pages.
 
 pub mod compress;
+pub mod destination;
 pub mod diag;
 pub mod document;
 pub mod import;
@@ -12,9 +13,11 @@ pub mod layout;
 pub mod output;
 pub mod pages;
 pub mod pdf;
+pub mod pdfpc;
 pub mod pipeline;
 pub mod png;
 pub mod pptx;
+pub mod references;
 pub mod text;
 pub mod theme;
 
@@ -181,13 +184,15 @@ pub fn handout(
 }
 
 /// One slide per page with its speaker notes below, continued on further
-/// pages when they are long.
+/// pages when they are long; with `qr`, each paper's slide has a QR code of
+/// its link beside it.
 pub fn notes_pages(
     doc: &pages::Document,
     paper: PaperSize,
     theme: &theme::Theme,
+    qr: bool,
 ) -> pages::Document {
-    layout::notes::notes_pages(doc, paper, theme, book_of(doc, theme))
+    layout::notes::notes_pages(doc, paper, theme, book_of(doc, theme), qr)
 }
 
 /// The faces a laid-out document was shaped with (its fallback faces included).

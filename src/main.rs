@@ -121,6 +121,25 @@ struct BuildArgs {
     /// Handout order for 4, 6 and 9 per page: across (then down) or down (then across).
     #[arg(long, value_enum, default_value = "across")]
     handout_order: HandoutOrder,
+    /// Print a QR code of each paper's link, with its arXiv id, beside its slide on
+    /// handouts and notes pages (links cannot be clicked on paper).
+    #[arg(long)]
+    qr: bool,
+    /// Also write NAME.pdfpc: the speaker notes of every page for presenter tools that
+    /// show the PDF (pdfpc and viewers that read its format).
+    #[arg(long)]
+    pdfpc: bool,
+    /// Also write NAME.bib: every paper as a BibTeX @misc entry with its arXiv eprint.
+    #[arg(long)]
+    bib: bool,
+    /// Also write NAME.json: every paper as CSL-JSON (Zotero, Mendeley, pandoc).
+    #[arg(long)]
+    csl_json: bool,
+    /// Make the deck right for where it goes: a sharing site (PDF with pages twice the
+    /// slide size, its size limit), mail (images at 150 dpi, 10 MB) or print (a 3-up
+    /// handout with QR codes). See docs/sharing.md.
+    #[arg(long = "for", value_enum, value_name = "DESTINATION")]
+    destination: Option<Destination>,
     /// Paper size of handouts and notes pages.
     #[arg(long, value_enum, default_value = "a4")]
     paper: Paper,
@@ -174,6 +193,15 @@ enum PdfStandard {
     A2b,
     A2a,
     A2u,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Destination {
+    Speakerdeck,
+    Slideshare,
+    Docswell,
+    Mail,
+    Print,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -238,7 +266,7 @@ fn options(args: &BuildArgs) -> pipeline::Options {
         HandoutOrder::Across => surveydeck::Order::Across,
         HandoutOrder::Down => surveydeck::Order::Down,
     };
-    pipeline::Options {
+    let mut opts = pipeline::Options {
         survey: args.survey.clone(),
         out_dir: args.out_dir.clone(),
         theme: args.theme.clone(),
@@ -249,8 +277,10 @@ fn options(args: &BuildArgs) -> pipeline::Options {
             per_page,
             paper,
             order,
+            qr: args.qr,
         }),
         notes_pages: args.notes_pages.then_some(paper),
+        notes_qr: args.qr,
         max_size: args.max_size,
         compress_images: args.compress_images.then_some(args.image_dpi),
         image_dpi: args.image_dpi,
@@ -285,7 +315,23 @@ fn options(args: &BuildArgs) -> pipeline::Options {
             paths: args.font_path.clone(),
             system: !args.ignore_system_fonts,
         },
+        page_scale: 1.0,
+        pdfpc: args.pdfpc,
+        bib: args.bib,
+        csl_json: args.csl_json,
+    };
+    if let Some(d) = args.destination {
+        use surveydeck::destination::Destination as D;
+        match d {
+            Destination::Speakerdeck => D::SpeakerDeck,
+            Destination::Slideshare => D::SlideShare,
+            Destination::Docswell => D::Docswell,
+            Destination::Mail => D::Mail,
+            Destination::Print => D::Print,
+        }
+        .apply(&mut opts);
     }
+    opts
 }
 
 /// A `--font-path` that is not a folder is a usage error (exit 2).

@@ -164,6 +164,7 @@ pub enum PageKind {
     Free,
     Divider,
     Credits,
+    References,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -179,6 +180,17 @@ pub struct Page {
     pub items: Vec<Item>,
     /// Speaker notes.
     pub notes: Option<String>,
+    /// The paper a paper slide presents (its id and link), for printed pages'
+    /// QR codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paper: Option<PaperRef>,
+}
+
+/// A paper by its arXiv id and link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaperRef {
+    pub id: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -360,6 +372,8 @@ pub enum ShapeRole {
     Badge,
     /// A thin frame (handouts).
     Frame,
+    /// A module run of a QR code (handouts, notes pages).
+    Code,
 }
 
 #[derive(Debug, Clone, Serialize)]

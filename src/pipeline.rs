@@ -34,6 +34,9 @@ pub struct Options {
     pub handout: Option<HandoutOptions>,
     /// Notes pages on this paper.
     pub notes_pages: Option<PaperSize>,
+    /// QR codes of the papers' links on notes pages (`--qr`; handouts carry
+    /// their own flag in `HandoutOptions`). The theme's `print.qr` also asks.
+    pub notes_qr: bool,
     /// Fail when a PDF or PPTX would be larger than this many bytes.
     pub max_size: Option<u64>,
     /// Downsample images to this resolution at their placed size.
@@ -51,6 +54,14 @@ pub struct Options {
     pub deny_warnings: bool,
     /// Where faces for characters the bundled and theme fonts lack come from.
     pub fonts: crate::FontOptions,
+    /// PDF pages as a multiple of the slide size (`--for` a sharing site).
+    pub page_scale: f32,
+    /// Also a `.pdfpc` file of the notes for presenter tools.
+    pub pdfpc: bool,
+    /// Also the papers as BibTeX (`NAME.bib`).
+    pub bib: bool,
+    /// Also the papers as CSL-JSON (`NAME.json`).
+    pub csl_json: bool,
 }
 
 impl Default for Options {
@@ -64,6 +75,7 @@ impl Default for Options {
             transcript: false,
             handout: None,
             notes_pages: None,
+            notes_qr: false,
             max_size: None,
             compress_images: None,
             image_dpi: 200.0,
@@ -74,6 +86,10 @@ impl Default for Options {
             allow_outside_files: false,
             deny_warnings: false,
             fonts: crate::FontOptions::default(),
+            page_scale: 1.0,
+            pdfpc: false,
+            bib: false,
+            csl_json: false,
         }
     }
 }
@@ -284,6 +300,17 @@ fn build_deck(
             return Err(Failure::Invalid);
         }
     }
+    if opts.bib || opts.csl_json {
+        let refs = crate::references::collect(deck);
+        if opts.bib {
+            let bib = crate::references::bibtex(&refs);
+            files.push((dir.join(format!("{stem}.bib")), bib.into_bytes()));
+        }
+        if opts.csl_json {
+            let json = crate::references::csl_json(&refs);
+            files.push((dir.join(format!("{stem}.json")), json.into_bytes()));
+        }
+    }
     // Never overwrite the input with an output.
     let input = opts.survey.canonicalize().ok();
     for (path, _) in &files {
@@ -345,9 +372,14 @@ fn render(
             opts.pptx
                 .then(|| crate::pptx::write_pptx(doc, &opts.pptx_options))
         });
-        let pdf = opts
-            .pdf
-            .then(|| crate::pdf::write_pdf(doc, &opts.pdf_options));
+        let pdf = opts.pdf.then(|| {
+            if opts.page_scale == 1.0 {
+                crate::pdf::write_pdf(doc, &opts.pdf_options)
+            } else {
+                let larger = crate::layout::impose::scaled(doc, opts.page_scale);
+                crate::pdf::write_pdf(&larger, &opts.pdf_options)
+            }
+        });
         (pdf, pptx.join().ok().flatten())
     });
     match pdf {
@@ -366,14 +398,18 @@ fn render(
         None => {}
     }
     if let Some(h) = &opts.handout {
-        let sheets = crate::handout(doc, h, theme);
+        let h = HandoutOptions {
+            qr: h.qr || theme.print_qr,
+            ..*h
+        };
+        let sheets = crate::handout(doc, &h, theme);
         match crate::pdf::write_pdf(&sheets, &opts.pdf_options) {
             Ok(bytes) => files.push((dir.join(format!("{stem}-handout.pdf")), bytes)),
             Err(e) => return Err(fail(Diagnostic::error(format!("handout PDF: {e}")))),
         }
     }
     if let Some(paper) = opts.notes_pages {
-        let sheets = crate::notes_pages(doc, paper, theme);
+        let sheets = crate::notes_pages(doc, paper, theme, opts.notes_qr || theme.print_qr);
         match crate::pdf::write_pdf(&sheets, &opts.pdf_options) {
             Ok(bytes) => files.push((dir.join(format!("{stem}-notes.pdf")), bytes)),
             Err(e) => return Err(fail(Diagnostic::error(format!("notes pages PDF: {e}")))),
@@ -400,6 +436,12 @@ fn render(
         files.push((
             dir.join(format!("{stem}-outline.md")),
             crate::outline_markdown(doc).into_bytes(),
+        ));
+    }
+    if opts.pdfpc {
+        files.push((
+            dir.join(format!("{stem}.pdfpc")),
+            crate::pdfpc::pdfpc(doc).into_bytes(),
         ));
     }
     Ok(files)

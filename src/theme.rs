@@ -106,6 +106,8 @@ pub struct Theme {
     pub strictness: Strictness,
     /// Body text breaks between phrases as titles do (`typography.phrases_in_body`).
     pub body_phrases: bool,
+    /// QR codes of paper links on printed pages (handouts, notes pages) by default.
+    pub print_qr: bool,
 }
 
 /// One entry of a theme's `fonts.fallback` list.
@@ -189,6 +191,7 @@ fn unreachable_theme() -> Theme {
         fallback_fonts: Vec::new(),
         strictness: Strictness::default(),
         body_phrases: false,
+        print_qr: false,
     }
 }
 
@@ -220,6 +223,17 @@ pub struct ThemeFile {
     pub fonts: Fonts,
     #[serde(default)]
     pub typography: Typography,
+    #[serde(default)]
+    pub print: Print,
+}
+
+/// Printed pages: handouts and notes pages.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Print {
+    /// A QR code of each paper's link beside its slide (as `--qr` asks).
+    #[serde(default)]
+    pub qr: Option<bool>,
 }
 
 /// Line breaking.
@@ -541,6 +555,9 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
     }
     if let Some(v) = f.footer.date {
         t.footer_date = v;
+    }
+    if let Some(v) = f.print.qr {
+        t.print_qr = v;
     }
     if let Some(l) = &f.footer.logo {
         let p = dir.join(&l.value);

@@ -995,8 +995,7 @@ fn links_must_be_http() {
 
 #[test]
 fn section_kinds() {
-    const HELP: &str =
-        "give exactly one of `slide`, `agenda`, `ranking`, `paper`, `divider` or `credits`";
+    const HELP: &str = "give exactly one of `slide`, `agenda`, `ranking`, `paper`, `divider`, `credits` or `references`";
     let (_ws, err) = rejected(concat!(
         "deck:\n",           // 1
         "  title: X\n",      // 2

@@ -516,7 +516,7 @@ fn long_notes_continue_on_further_pages_with_their_line_structure() {
     let path = survey(dir.path(), &[], Some(&note));
     let (doc, _) = lay_out(&path).unwrap();
     let theme = surveydeck::theme::Theme::default_theme();
-    let sheets = surveydeck::notes_pages(&doc, surveydeck::PaperSize::A4, &theme);
+    let sheets = surveydeck::notes_pages(&doc, surveydeck::PaperSize::A4, &theme, false);
     assert!(
         sheets.pages.len() > doc.pages.len(),
         "{} sheets for {} slides",

@@ -1,5 +1,7 @@
 //! Handouts, notes pages and the transcript, from the reference sample.
 
+mod common;
+
 use std::path::Path;
 
 use lopdf::{Document as Pdf, Object};
@@ -27,6 +29,7 @@ fn handout_pages_count_and_size() {
             per_page: n,
             paper: PaperSize::A4,
             order: Order::Across,
+            qr: false,
         };
         let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
         assert_eq!(h.pages.len(), doc.pages.len().div_ceil(n), "{n}-up");
@@ -49,6 +52,7 @@ fn handout_pages_count_and_size() {
             per_page: 6,
             paper: PaperSize::Letter,
             order: Order::Across,
+            qr: false,
         },
         &Theme::default_theme(),
     );
@@ -62,6 +66,7 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
         per_page: 4,
         paper: PaperSize::A4,
         order: Order::Down,
+        qr: false,
     };
     let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
     let (_, _, rects) = slots(&opts, doc.width, doc.height);
@@ -131,7 +136,7 @@ fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
 #[test]
 fn notes_pages_carry_the_notes() {
     let doc = sample();
-    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme());
+    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme(), false);
     assert_eq!(notes.pages.len(), doc.pages.len());
     let (i, src) = doc
         .pages
@@ -173,6 +178,7 @@ fn six_up_handout_is_small() {
             per_page: 6,
             paper: PaperSize::A4,
             order: Order::Across,
+            qr: false,
         },
         &Theme::default_theme(),
     );
@@ -190,7 +196,7 @@ fn six_up_handout_is_small() {
 #[test]
 fn continuation_pages_carry_the_notes() {
     let doc = sample();
-    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme());
+    let notes = surveydeck::notes_pages(&doc, PaperSize::A4, &Theme::default_theme(), false);
     let t = surveydeck::transcript(&doc);
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut continued = 0;
@@ -242,4 +248,80 @@ fn outline_links_papers_and_only_papers() {
     assert!(papers >= 20, "{papers} paper slides in the outline");
     // The split slide "(1/2)", "(2/2)" keeps its paper's link.
     assert!(md.contains("](http://arxiv.org/abs/2009.01797"), "{md}");
+}
+
+/// Every paper slide's QR code on a printed handout decodes, at 150 dpi, to
+/// the paper's link: read back by zbar from pdftoppm's rendering.
+#[test]
+fn handout_qr_codes_decode_to_the_paper_links() {
+    if common::tool("zbarimg").is_none() || common::tool("pdftoppm").is_none() {
+        return;
+    }
+    let doc = sample();
+    let mut expected: Vec<String> = doc
+        .pages
+        .iter()
+        .filter_map(|p| p.paper.as_ref().map(|r| r.url.clone()))
+        .collect();
+    expected.sort();
+    expected.dedup();
+    assert!(expected.len() >= 10, "the sample presents papers");
+    let theme = Theme::default_theme();
+    let printed = [3, 9, 0].map(|n| match n {
+        // 0: notes pages, one slide each.
+        0 => ("notes pages".to_owned(), surveydeck::notes_pages(&doc, PaperSize::A4, &theme, true)),
+        n => (
+            format!("{n}-up"),
+            surveydeck::handout(
+                &doc,
+                &HandoutOptions {
+                    per_page: n,
+                    paper: PaperSize::A4,
+                    order: Order::Across,
+                    qr: true,
+                },
+                &theme,
+            ),
+        ),
+    });
+    for (n, h) in printed {
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("h.pdf");
+        std::fs::write(
+            &pdf,
+            surveydeck::pdf::write_pdf(&h, &Default::default()).unwrap(),
+        )
+        .unwrap();
+        let ok = std::process::Command::new("pdftoppm")
+            .args(["-r", "150", "-png"])
+            .arg(&pdf)
+            .arg(dir.path().join("p"))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let mut pngs: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .collect();
+        pngs.sort();
+        let out = std::process::Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .args(&pngs)
+            .output()
+            .unwrap();
+        let mut found: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let codes = found.len();
+        found.sort();
+        found.dedup();
+        assert_eq!(
+            found, expected,
+            "{n}: decoded links differ from the papers' links"
+        );
+        let paper_pages = doc.pages.iter().filter(|p| p.paper.is_some()).count();
+        assert_eq!(codes, paper_pages, "{n}: one code per paper slide");
+    }
 }

@@ -388,6 +388,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("挨拶をする。\n所要時間は 30 分。".into()),
+        paper: None,
     };
 
     // Page 2: a paper slide with bullets, a number, links, a callout, images.
@@ -573,6 +574,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("ここで 図 を指す & <強調>".into()),
+        paper: None,
     };
 
     // Page 3: a plain Latin paragraph, no notes.
@@ -600,6 +602,7 @@ fn fixture() -> Document {
             vec![text.para],
         )],
         notes: None,
+        paper: None,
     };
 
     Document {

@@ -191,6 +191,11 @@ pub enum SlideKind {
         heading: String,
         items: Vec<Item>,
     },
+    /// The papers the deck presents as a numbered reference list.
+    References {
+        heading: String,
+        items: Vec<Item>,
+    },
 }
 
 /// Where a slide sits in the PDF outline.

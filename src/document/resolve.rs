@@ -151,6 +151,7 @@ pub fn resolve(
         bookmark: Bookmark::Section(meta.title.clone()),
     });
     let mut agenda_at = None;
+    let mut references_at = Vec::new();
     let mut has_credits = false;
     for section in &survey.sections {
         let pos = Pos::from(section.referenced);
@@ -162,6 +163,7 @@ pub fn resolve(
             ("paper", s.paper.is_some()),
             ("divider", s.divider.is_some()),
             ("credits", s.credits.is_some()),
+            ("references", s.references.is_some()),
         ]
         .iter()
         .filter(|(_, on)| *on)
@@ -176,7 +178,7 @@ pub fn resolve(
             cx.err(
                 msg,
                 pos,
-                "give exactly one of `slide`, `agenda`, `ranking`, `paper`, `divider` or `credits`",
+                "give exactly one of `slide`, `agenda`, `ranking`, `paper`, `divider`, `credits` or `references`",
             );
             continue;
         }
@@ -199,6 +201,19 @@ pub fn resolve(
             }
             "ranking" => cx.ranking(s, pos),
             "paper" => cx.feature(s, pos),
+            "references" => {
+                references_at.push(cx.slides.len());
+                let heading = nonempty(s.references.clone().unwrap_or_default(), "References");
+                cx.slides.push(Slide {
+                    kind: SlideKind::References {
+                        heading: heading.clone(),
+                        items: Vec::new(),
+                    },
+                    pos,
+                    notes: s.notes.clone(),
+                    bookmark: Bookmark::Section(heading),
+                });
+            }
             "divider" => {
                 let title = s.divider.clone().unwrap_or_default();
                 cx.agenda_items.push(Item {
@@ -263,6 +278,13 @@ pub fn resolve(
             })
             .collect();
     }
+    // Reference lists hold every paper of the deck, wherever they stand.
+    let refs = reference_items(&cx.slides);
+    for at in references_at {
+        if let SlideKind::References { items, .. } = &mut cx.slides[at].kind {
+            items.clone_from(&refs);
+        }
+    }
     for (id, paper) in survey.papers.iter() {
         if !cx.used.contains(id) {
             cx.diags.push(
@@ -281,6 +303,37 @@ pub fn resolve(
         base_dir: base_dir.to_path_buf(),
     };
     (deck, cx.diags)
+}
+
+/// Each paper the slides present, once, in order of first appearance:
+/// "[n] Title. arXiv:ID", the id linked to the paper.
+fn reference_items(slides: &[Slide]) -> Vec<Item> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for slide in slides {
+        let SlideKind::Paper(p) = &slide.kind else {
+            continue;
+        };
+        if seen.contains(&p.id.as_str()) {
+            continue;
+        }
+        seen.push(&p.id);
+        let mut text = vec![Span {
+            text: format!("{}. ", p.title.trim_end_matches('.')),
+            ..Span::default()
+        }];
+        text.push(Span {
+            text: format!("arXiv:{}", p.id),
+            link: p.url.clone(),
+            ..Span::default()
+        });
+        out.push(Item {
+            level: 0,
+            number: Some(format!("[{}]", seen.len())),
+            text,
+        });
+    }
+    out
 }
 
 /// `deck.credits` lines as items of the credits slide.
@@ -310,6 +363,7 @@ const KIND_FIELDS: &[(&str, &[&str])] = &[
     ("paper", &["label", "slides", "notes"]),
     ("divider", &["subtitle", "notes"]),
     ("credits", &["bullets", "notes"]),
+    ("references", &["notes"]),
 ];
 
 impl<'a> Ctx<'a> {

@@ -127,7 +127,7 @@ pub struct Paper {
 }
 
 /// One entry of `sections`. Exactly one of `slide`, `agenda`, `ranking`,
-/// `paper`, `divider` or `credits` says what kind of slide it is.
+/// `paper`, `divider`, `credits` or `references` says what kind of slide it is.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
@@ -150,6 +150,10 @@ pub struct Section {
     /// The closing credits slide, with this heading; lists `deck.credits` unless `bullets` is given.
     #[serde(default)]
     pub credits: Option<String>,
+    /// A references slide, with this heading: every paper the deck presents, numbered,
+    /// with its authors and arXiv link (continued over several slides as needed).
+    #[serde(default)]
+    pub references: Option<String>,
 
     /// A paragraph shown under the heading, before the bullets.
     #[serde(default)]

@@ -11,6 +11,7 @@ use crate::pages::{
 use crate::text::FontBook;
 use crate::theme::Theme;
 
+use super::qr;
 use super::text::{Para, Typesetter, shift};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +43,30 @@ pub struct HandoutOptions {
     pub per_page: usize,
     pub paper: PaperSize,
     pub order: Order,
+    /// A QR code of the paper's link beside each paper slide.
+    pub qr: bool,
 }
 
 pub const PER_PAGE: &[usize] = &[1, 2, 3, 4, 6, 9];
 
 pub(super) const MARGIN: f32 = 36.0;
+
+/// Side of a handout's QR codes (quiet zone included), by slides per page:
+/// about 0.5 mm a module for a link of arXiv's length, which phones read
+/// from a photocopy.
+pub(super) fn qr_size(per_page: usize) -> f32 {
+    match per_page {
+        1 => 96.0,
+        2 => 84.0,
+        3 => 76.0,
+        4 => 70.0,
+        6 => 62.0,
+        _ => 56.0,
+    }
+}
+
+/// Room between a slide and its QR code.
+pub(super) const QR_GAP: f32 = 8.0;
 pub(super) const HEADER: f32 = 30.0;
 pub(super) const FOOTER: f32 = 26.0;
 
@@ -77,9 +97,15 @@ pub fn slots(opts: &HandoutOptions, slide_w: f32, slide_h: f32) -> (f32, f32, Ve
     let gap = 18.0;
     let cell_w = (col_w - gap * (cols as f32 - 1.0)) / cols as f32;
     let cell_h = (area.h - gap * (rows as f32 - 1.0)) / rows as f32;
-    // Room under each slide for its number.
+    // Room under each slide for its number, and beside it for a QR code
+    // (three per page put theirs in the notes column).
     let label = 12.0;
-    let s = (cell_w / slide_w).min((cell_h - label) / slide_h);
+    let reserve = if opts.qr && opts.per_page != 3 {
+        qr_size(opts.per_page) + QR_GAP
+    } else {
+        0.0
+    };
+    let s = ((cell_w - reserve) / slide_w).min((cell_h - label) / slide_h);
     let (sw, sh) = (slide_w * s, slide_h * s);
     let mut out = Vec::new();
     for i in 0..cols * rows {
@@ -87,7 +113,7 @@ pub fn slots(opts: &HandoutOptions, slide_w: f32, slide_h: f32) -> (f32, f32, Ve
             Order::Across => (i % cols, i / cols),
             Order::Down => (i / rows, i % rows),
         };
-        let x = area.x + c as f32 * (cell_w + gap) + (cell_w - sw) / 2.0;
+        let x = area.x + c as f32 * (cell_w + gap) + (cell_w - reserve - sw) / 2.0;
         let y = area.y + r as f32 * (cell_h + gap) + (cell_h - label - sh) / 2.0;
         out.push(Rect::new(
             if opts.per_page == 3 { area.x } else { x },
@@ -115,6 +141,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
                 break;
             };
             place(page, doc, *rect, |p| p / n, &mut items);
+            frame(*rect, &mut items);
             // Slide number under the frame's left corner.
             let mut p = Para::plain(&format!("{}", index + 1), 8.0, theme.muted);
             p.align = Align::Left;
@@ -125,12 +152,37 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
                 rect: Rect::new(rect.x, rect.bottom() + 1.0, 40.0, lp.height),
                 paragraphs: vec![lp.para],
             }));
+            // The QR code goes beside the slide, or at the top of the notes column.
+            let q = qr_size(n);
+            let code_at = if n == 3 {
+                (w - MARGIN - q, rect.y)
+            } else {
+                (rect.right() + QR_GAP, rect.y)
+            };
+            let code = match &page.paper {
+                Some(paper) if opts.qr => qr::items(
+                    &mut ts,
+                    &paper.url,
+                    &format!("arXiv:{}", paper.id),
+                    code_at.0,
+                    code_at.1,
+                    q,
+                    Color(0, 0, 0),
+                ),
+                _ => None,
+            };
+            let code_bottom = code.as_ref().map(|_| code_at.1 + qr::height(q));
+            items.extend(code.into_iter().flatten());
             if n == 3 {
-                // Ruled lines for notes beside the slide, as PowerPoint's handouts have.
+                // Ruled lines for notes beside the slide, as PowerPoint's handouts
+                // have; shorter beside a QR code.
                 let x0 = rect.right() + 24.0;
-                let x1 = w - MARGIN;
                 let mut y = rect.y + 14.0;
                 while y < rect.bottom() {
+                    let x1 = match code_bottom {
+                        Some(b) if y < b + 6.0 => code_at.0 - 12.0,
+                        _ => w - MARGIN,
+                    };
                     items.push(Item::Shape(Shape {
                         role: ShapeRole::Rule,
                         rect: Rect::new(x0, y, x1 - x0, 0.5),
@@ -150,6 +202,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
             background: Color(0xFF, 0xFF, 0xFF),
             items,
             notes: None,
+            paper: None,
         });
     }
     let outline = doc.outline.iter().map(|o| remap_outline(o, n)).collect();
@@ -230,7 +283,37 @@ pub(super) fn footer(
     }));
 }
 
-/// Copies a slide's items into `rect`, scaled, inside a thin frame.
+/// The deck with every page scaled by `factor`: the same slides on larger
+/// pages, for sites that rasterise a PDF at its page size.
+pub fn scaled(doc: &Document, factor: f32) -> Document {
+    let (w, h) = (doc.width * factor, doc.height * factor);
+    let pages_out = doc
+        .pages
+        .iter()
+        .map(|page| {
+            let mut items = Vec::with_capacity(page.items.len());
+            place(page, doc, Rect::new(0.0, 0.0, w, h), |p| p, &mut items);
+            Page {
+                items,
+                ..page.clone()
+            }
+        })
+        .collect();
+    sheets_of(doc, w, h, pages_out, doc.outline.clone())
+}
+
+/// A thin frame around a placed slide.
+pub(super) fn frame(rect: Rect, items: &mut Vec<Item>) {
+    items.push(Item::Shape(Shape {
+        role: ShapeRole::Frame,
+        rect,
+        fill: None,
+        stroke: Some((Color(0x80, 0x80, 0x80), 0.6)),
+        radius: 0.0,
+    }));
+}
+
+/// Copies a slide's items into `rect`, scaled.
 pub(super) fn place(
     page: &Page,
     doc: &Document,
@@ -297,13 +380,6 @@ pub(super) fn place(
         }
         items.push(item);
     }
-    items.push(Item::Shape(Shape {
-        role: ShapeRole::Frame,
-        rect,
-        fill: None,
-        stroke: Some((Color(0x80, 0x80, 0x80), 0.6)),
-        radius: 0.0,
-    }));
 }
 
 #[cfg(test)]
@@ -314,26 +390,38 @@ mod tests {
     fn slots_fit_the_sheet_in_reading_order() {
         for &n in PER_PAGE {
             for order in [Order::Across, Order::Down] {
-                let (w, h, slots) = slots(
-                    &HandoutOptions {
-                        per_page: n,
-                        paper: PaperSize::A4,
-                        order,
-                    },
-                    960.0,
-                    540.0,
-                );
-                assert_eq!(slots.len(), n);
-                let sheet = Rect::new(0.0, 0.0, w, h);
-                for (i, r) in slots.iter().enumerate() {
-                    assert!(sheet.contains(r), "{n}-up slot {i} {r:?} leaves the sheet");
-                    assert!((r.w / r.h - 960.0 / 540.0).abs() < 0.01);
-                    for q in &slots[..i] {
-                        let overlap = r.x < q.right()
-                            && q.x < r.right()
-                            && r.y < q.bottom()
-                            && q.y < r.bottom();
-                        assert!(!overlap, "{n}-up slots overlap");
+                for qr in [false, true] {
+                    let (w, h, slots) = slots(
+                        &HandoutOptions {
+                            per_page: n,
+                            paper: PaperSize::A4,
+                            order,
+                            qr,
+                        },
+                        960.0,
+                        540.0,
+                    );
+                    assert_eq!(slots.len(), n);
+                    let sheet = Rect::new(0.0, 0.0, w, h);
+                    // With codes, each slot is the slide and the code's square beside it.
+                    let q = qr_size(n);
+                    let cells: Vec<Rect> = slots
+                        .iter()
+                        .map(|r| match qr && n != 3 {
+                            true => Rect::new(r.x, r.y, r.w + QR_GAP + q, r.h.max(qr::height(q))),
+                            false => *r,
+                        })
+                        .collect();
+                    for (i, r) in cells.iter().enumerate() {
+                        assert!(sheet.contains(r), "{n}-up slot {i} {r:?} leaves the sheet");
+                        assert!((slots[i].w / slots[i].h - 960.0 / 540.0).abs() < 0.01);
+                        for q in &cells[..i] {
+                            let overlap = r.x < q.right()
+                                && q.x < r.right()
+                                && r.y < q.bottom()
+                                && q.y < r.bottom();
+                            assert!(!overlap, "{n}-up slots overlap (qr: {qr})");
+                        }
                     }
                 }
             }
@@ -343,6 +431,7 @@ mod tests {
                 per_page: 4,
                 paper: PaperSize::A4,
                 order: Order::Across,
+                qr: false,
             },
             960.0,
             540.0,
@@ -353,6 +442,7 @@ mod tests {
                 per_page: 4,
                 paper: PaperSize::A4,
                 order: Order::Down,
+                qr: false,
             },
             960.0,
             540.0,

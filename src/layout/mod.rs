@@ -9,6 +9,7 @@ mod images;
 pub mod impose;
 mod missing;
 pub mod notes;
+mod qr;
 mod text;
 
 use rayon::prelude::*;
@@ -332,11 +333,13 @@ impl<'a> Cx<'a> {
             SlideKind::Divider { title, subtitle } => {
                 vec![self.divider(title, subtitle.as_deref(), slide)]
             }
-            SlideKind::Agenda { heading, items } | SlideKind::Credits { heading, items } => {
-                let kind = if matches!(slide.kind, SlideKind::Agenda { .. }) {
-                    PageKind::Agenda
-                } else {
-                    PageKind::Credits
+            SlideKind::Agenda { heading, items }
+            | SlideKind::Credits { heading, items }
+            | SlideKind::References { heading, items } => {
+                let kind = match slide.kind {
+                    SlideKind::Agenda { .. } => PageKind::Agenda,
+                    SlideKind::Credits { .. } => PageKind::Credits,
+                    _ => PageKind::References,
                 };
                 let flow = self.items(items, t.body_size, t.text);
                 let header = Header::plain(heading);
@@ -406,6 +409,17 @@ impl<'a> Cx<'a> {
                     format!("{CONTINUED}\n{n}")
                 }
             });
+        }
+        if let SlideKind::Paper(p) = &slide.kind
+            && let Some(url) = &p.url
+        {
+            let paper = pages::PaperRef {
+                id: p.id.clone(),
+                url: url.clone(),
+            };
+            for page in &mut pages {
+                page.paper = Some(paper.clone());
+            }
         }
         pages
     }
@@ -838,6 +852,7 @@ impl<'a> Cx<'a> {
                 background: t.background,
                 items,
                 notes: None,
+                paper: None,
             });
         }
         out
@@ -1064,6 +1079,7 @@ impl Cx<'_> {
             background: t.background,
             items,
             notes: None,
+            paper: None,
         }
     }
 
@@ -1131,6 +1147,7 @@ impl Cx<'_> {
             background: t.background,
             items,
             notes: None,
+            paper: None,
         }
     }
 

@@ -11,7 +11,10 @@ use crate::pages::{self, Color, Document, Item, Page, Rect, Role, TextBlock};
 use crate::text::FontBook;
 use crate::theme::Theme;
 
-use super::impose::{FOOTER, HEADER, MARGIN, PaperSize, footer, header, place, sheets_of};
+use super::impose::{
+    FOOTER, HEADER, MARGIN, PaperSize, QR_GAP, footer, frame, header, place, qr_size, sheets_of,
+};
+use super::qr;
 use super::text::{LaidPara, Para, Typesetter, shift, split_lines};
 
 /// The notes' type size, in points.
@@ -20,8 +23,15 @@ pub const NOTES_SIZE: f32 = 12.0;
 const PARA_GAP: f32 = 4.0;
 
 /// Notes pages: one slide per portrait sheet with its speaker notes below,
-/// and as many continuation sheets as the notes need.
-pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontBook) -> Document {
+/// and as many continuation sheets as the notes need. With `qr`, a paper's
+/// slide is narrowed to leave room for a QR code of its link beside it.
+pub fn notes_pages(
+    doc: &Document,
+    paper: PaperSize,
+    theme: &Theme,
+    book: &FontBook,
+    qr: bool,
+) -> Document {
     let mut ts = Typesetter::new(book, 1.45);
     let (w, h) = paper.size();
     let sw = w - 2.0 * MARGIN;
@@ -53,7 +63,32 @@ pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontB
             let mut items = Vec::new();
             header(&mut ts, doc, theme, w, &mut items);
             let top = if k == 0 {
-                place(page, doc, slide, |p| p, &mut items);
+                let code = page.paper.as_ref().filter(|_| qr).and_then(|paper| {
+                    // As on a one-up handout: the code beside the slide, top-aligned.
+                    let q = qr_size(1);
+                    qr::items(
+                        &mut ts,
+                        &paper.url,
+                        &format!("arXiv:{}", paper.id),
+                        slide.right() - q,
+                        slide.y,
+                        q,
+                        Color(0, 0, 0),
+                    )
+                    .map(|items| (items, q))
+                });
+                let shown = match &code {
+                    // Narrowed, and centred in the height the full-width slide had.
+                    Some((_, q)) => {
+                        let sw = slide.w - q - QR_GAP;
+                        let sh = sw * doc.height / doc.width;
+                        Rect::new(slide.x, slide.y + (slide.h - sh) / 2.0, sw, sh)
+                    }
+                    None => slide,
+                };
+                place(page, doc, shown, |p| p, &mut items);
+                frame(shown, &mut items);
+                items.extend(code.into_iter().flat_map(|(items, _)| items));
                 first_top
             } else {
                 let mut lp = ts.lay(&label_para(&label(k + 1, count), theme), 1.0, MARGIN, sw);
@@ -74,6 +109,7 @@ pub fn notes_pages(doc: &Document, paper: PaperSize, theme: &Theme, book: &FontB
                 background: Color(0xFF, 0xFF, 0xFF),
                 items,
                 notes: (k == 0).then(|| page.notes.clone()).flatten(),
+                paper: page.paper.clone(),
             });
         }
     }

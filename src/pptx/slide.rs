@@ -93,6 +93,7 @@ fn shape_name(role: ShapeRole) -> &'static str {
         ShapeRole::Callout => "Callout Box",
         ShapeRole::Badge => "Badge Box",
         ShapeRole::Frame => "Frame",
+        ShapeRole::Code => "QR Code",
     }
 }
 
