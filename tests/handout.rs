@@ -269,7 +269,10 @@ fn handout_qr_codes_decode_to_the_paper_links() {
     let theme = Theme::default_theme();
     let printed = [3, 9, 0].map(|n| match n {
         // 0: notes pages, one slide each.
-        0 => ("notes pages".to_owned(), surveydeck::notes_pages(&doc, PaperSize::A4, &theme, true)),
+        0 => (
+            "notes pages".to_owned(),
+            surveydeck::notes_pages(&doc, PaperSize::A4, &theme, true),
+        ),
         n => (
             format!("{n}-up"),
             surveydeck::handout(
