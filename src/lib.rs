@@ -20,6 +20,7 @@ pub mod pptx;
 pub mod references;
 pub mod text;
 pub mod theme;
+pub mod watch;
 
 use diag::Diagnostics;
 

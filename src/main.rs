@@ -22,6 +22,10 @@ enum Command {
     /// Build the slides: PDF and PPTX named after the survey file.
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
+    /// Build, then rebuild on every save of the survey, its theme or a figure; with --serve, a live
+    /// preview in the browser. Ctrl-C stops.
+    #[command(after_help = EXIT_CODES)]
+    Watch(WatchArgs),
     /// Run the whole build without writing anything: the same checks, the same exit code.
     /// Takes every option of `build`, so `check` with a build's options checks that build.
     #[command(after_help = EXIT_CODES)]
@@ -86,6 +90,22 @@ struct ImportArgs {
     /// Print what would be fetched and how many characters would go to the translator; write nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(clap::Args)]
+struct WatchArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Serve a live preview at ADDR (default 127.0.0.1:8000; port 0 picks a free one): the slides,
+    /// the diagnostics, links to the PDF and PPTX, reloaded on every rebuild.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:8000")]
+    serve: Option<std::net::SocketAddr>,
+    /// Open the preview in the default browser.
+    #[arg(long, requires = "serve")]
+    open: bool,
+    /// Let --serve listen on an address other machines can reach (it serves only loopback otherwise).
+    #[arg(long, requires = "serve")]
+    allow_remote: bool,
 }
 
 #[derive(clap::Args)]
@@ -234,6 +254,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Build(args) => build(&args),
+        Command::Watch(args) => watch(&args),
         Command::Check(args) => check(&args),
         Command::Schema { theme } => {
             if theme {
@@ -342,6 +363,80 @@ fn bad_font_path(args: &BuildArgs) -> Option<u8> {
         dir.display()
     );
     Some(2)
+}
+
+/// `watch`: the library's watch loop; this prints what it reports.
+fn watch(args: &WatchArgs) -> u8 {
+    use surveydeck::watch::{self, Event};
+    if let Some(addr) = args.serve
+        && !addr.ip().is_loopback()
+        && !args.allow_remote
+    {
+        eprintln!(
+            "error: --serve {addr} is not a loopback address; the preview is for this machine \
+             (127.0.0.1 or [::1]); pass --allow-remote to serve it to others"
+        );
+        return 2;
+    }
+    let opts = watch::WatchOptions {
+        build: options(&args.build),
+        png_width: args.build.png_width,
+        quiet: args.build.quiet,
+    };
+    let open = args.open;
+    let result = watch::watch(opts, args.serve, |e| match e {
+        Event::Serving(addr) => {
+            let url = format!("http://{addr}/");
+            eprintln!("serving the preview at {url} (Ctrl-C stops)");
+            if open {
+                open_browser(&url);
+            }
+        }
+        Event::Rebuilt(r) => {
+            eprint!("{}", r.report);
+            if r.ok {
+                eprintln!(
+                    "built: {} of {} slides changed; slides shown after {} ms, outputs written after {} ms",
+                    r.changed.len(),
+                    r.slides,
+                    r.visible_after.as_millis(),
+                    r.total.as_millis()
+                );
+            } else {
+                eprintln!(
+                    "build failed: fix the errors above and save again (the preview keeps the last good slides)"
+                );
+            }
+        }
+        Event::Warning(w) => eprintln!("warning: {w}"),
+    });
+    match result {
+        Ok(()) => {
+            eprintln!("stopped");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            3
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser; failing that, says so.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("warning: cannot open a browser ({opener}: {e}); open {url} yourself");
+    }
 }
 
 /// `check`: the whole build in memory, nothing written.

@@ -124,6 +124,8 @@ pub struct Outputs {
     pub slides: usize,
     /// Notes the run wants shown after the diagnostics (e.g. images downsampled).
     pub remarks: Vec<String>,
+    /// The laid-out pages the outputs were made from (`watch` draws its preview from them).
+    pub doc: pages::Document,
 }
 
 /// One run: its diagnostics (always) and its outputs or why it failed.
@@ -327,6 +329,7 @@ fn build_deck(
         files,
         slides: doc.pages.len(),
         remarks,
+        doc,
     })
 }
 
