@@ -327,6 +327,10 @@ pub struct GlyphRun {
     pub italic: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+    /// An underline (links, when the theme asks): its centre below the
+    /// baseline and its thickness, in points, from the font's metrics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub underline: Option<(f32, f32)>,
     #[serde(skip)]
     pub glyphs: Vec<Glyph>,
     /// Ascent and descent of the font at this size (for link areas and highlights).
@@ -337,6 +341,22 @@ pub struct GlyphRun {
 }
 
 impl GlyphRun {
+    /// The underline's rectangle, when the run has one: under the run's
+    /// text, trailing spaces left out.
+    pub fn underline_rect(&self) -> Option<Rect> {
+        let (below, thick) = self.underline?;
+        let kept = self.text.trim_end().len() as u32;
+        let width = self
+            .glyphs
+            .iter()
+            .filter(|g| g.start < kept)
+            .map(|g| g.advance)
+            .sum::<f32>()
+            .min(self.width);
+        (width > 0.0 && thick > 0.0)
+            .then(|| Rect::new(self.x, self.baseline + below - thick / 2.0, width, thick))
+    }
+
     /// The area the run covers, from ascent to descent.
     pub fn rect(&self) -> Rect {
         Rect::new(

@@ -108,6 +108,8 @@ pub struct Theme {
     pub body_phrases: bool,
     /// QR codes of paper links on printed pages (handouts, notes pages) by default.
     pub print_qr: bool,
+    /// Text links are underlined, in every format (`links.underline`).
+    pub link_underline: bool,
 }
 
 /// One entry of a theme's `fonts.fallback` list.
@@ -192,6 +194,7 @@ fn unreachable_theme() -> Theme {
         strictness: Strictness::default(),
         body_phrases: false,
         print_qr: false,
+        link_underline: true,
     }
 }
 
@@ -225,6 +228,18 @@ pub struct ThemeFile {
     pub typography: Typography,
     #[serde(default)]
     pub print: Print,
+    #[serde(default)]
+    pub links: Links,
+}
+
+/// How text links look, the same in the PDF, the PPTX and the pictures.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Links {
+    /// Underline links (default `true`; PowerPoint underlines links whatever
+    /// the file says, so `false` only holds in the PDF, pictures and LibreOffice).
+    #[serde(default)]
+    pub underline: Option<bool>,
 }
 
 /// Printed pages: handouts and notes pages.
@@ -558,6 +573,9 @@ fn apply(t: &mut Theme, f: &ThemeFile, path: &Path, dir: &Path, diags: &mut Diag
     }
     if let Some(v) = f.print.qr {
         t.print_qr = v;
+    }
+    if let Some(v) = f.links.underline {
+        t.link_underline = v;
     }
     if let Some(l) = &f.footer.logo {
         let p = dir.join(&l.value);

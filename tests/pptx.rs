@@ -183,6 +183,7 @@ fn run_of(chars: &[Ch], st: &Style, x: f32, baseline: f32) -> GlyphRun {
         bold: st.bold,
         italic: false,
         link: st.link.clone(),
+        underline: None,
         glyphs,
         ascent: st.size * ASCENT,
         descent: st.size * DESCENT,

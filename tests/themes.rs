@@ -143,3 +143,81 @@ fn figures_below_sit_under_the_text() {
     }
     assert!(checked > 5, "only {checked} figures checked");
 }
+
+/// Links look the same in every format: underlined by default (the PDF draws
+/// a rule under the link's text, the PPTX says `u="sng"`), and not at all
+/// with `links: {underline: false}` (`u="none"`, so LibreOffice does not
+/// underline them either).
+#[test]
+fn one_link_style_in_pdf_pptx_and_pictures() {
+    let deck = document::load(
+        Path::new("samples/2020-10-ai-update.yaml"),
+        &LoadOptions::default(),
+    )
+    .deck
+    .expect("loads");
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("plain.yaml"),
+        "description: links not underlined\nextends: default\nlinks:\n  underline: false\n",
+    )
+    .expect("write");
+    for (theme, underlined) in [
+        (
+            theme::load("default", Path::new(".")).expect("default"),
+            true,
+        ),
+        (theme::load("plain.yaml", dir.path()).expect("plain"), false),
+    ] {
+        let (doc, _) = surveydeck::lay_out_with(&deck, &theme).expect("lays out");
+        let runs: Vec<&surveydeck::pages::GlyphRun> = doc
+            .pages
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .filter_map(|i| match i {
+                Item::Text(t) => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| t.paragraphs.iter())
+            .flat_map(|p| p.lines.iter())
+            .flat_map(|l| l.runs.iter())
+            .collect();
+        let url_runs: Vec<_> = runs
+            .iter()
+            .filter(|r| matches!(r.link, Some(surveydeck::pages::Link::Url(_))))
+            .collect();
+        assert!(url_runs.len() > 10, "the sample links its papers");
+        for r in &url_runs {
+            assert_eq!(r.underline.is_some(), underlined, "{}", r.text);
+            if let Some(u) = r.underline_rect() {
+                // Under the baseline, above the descent, as thin as a rule.
+                assert!(u.y > r.baseline && u.bottom() < r.baseline + r.descent + 1.0);
+                assert!(u.h > 0.3 && u.h < 2.0 && u.w <= r.width);
+            }
+        }
+        // Only links are underlined.
+        assert!(
+            runs.iter()
+                .all(|r| r.link.is_some() || r.underline.is_none())
+        );
+        let pptx = surveydeck::pptx::write_pptx(&doc, &Default::default()).expect("pptx");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pptx)).expect("zip");
+        let mut xml = String::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("part");
+            if f.name().expect("name").starts_with("ppt/slides/slide") {
+                std::io::Read::read_to_string(&mut f, &mut xml).expect("utf-8");
+            }
+        }
+        let (sng, none) = (
+            xml.matches("u=\"sng\"").count(),
+            xml.matches("u=\"none\"").count(),
+        );
+        if underlined {
+            assert!(sng >= url_runs.len(), "{sng} underlined runs");
+        } else {
+            assert_eq!(sng, 0);
+            assert!(none >= url_runs.len(), "{none} runs say not underlined");
+        }
+    }
+}

@@ -306,6 +306,7 @@ impl<'a> Cx<'a> {
             ts: Typesetter {
                 strictness: theme.strictness,
                 body_phrases: theme.body_phrases,
+                link_underline: theme.link_underline,
                 ..Typesetter::new(book, theme.line_spacing)
             },
             w,

@@ -119,6 +119,8 @@ pub struct Typesetter<'a> {
     pub strictness: Strictness,
     /// Body text breaks between phrases too (a theme option).
     pub body_phrases: bool,
+    /// Linked text is underlined (the theme's `links.underline`).
+    pub link_underline: bool,
 }
 
 impl<'a> Typesetter<'a> {
@@ -143,6 +145,7 @@ impl<'a> Typesetter<'a> {
             shaped: std::collections::HashMap::new(),
             strictness: Strictness::default(),
             body_phrases: false,
+            link_underline: false,
         }
     }
 }
@@ -229,6 +232,8 @@ impl Typesetter<'_> {
                         bold: spec.bold,
                         italic: spec.italic,
                         link: spec.link.clone(),
+                        underline: (self.link_underline && spec.link.is_some())
+                            .then(|| underline_at(face, r.size)),
                         glyphs: r.glyphs.clone(),
                         ascent: face.ascent * r.size,
                         descent: face.descent * r.size,
@@ -300,10 +305,27 @@ impl Typesetter<'_> {
             bold,
             italic: false,
             link,
+            underline: None,
             glyphs,
             ascent: face.ascent * size,
             descent: face.descent * size,
         }
+    }
+}
+
+/// Where a face draws its underline at `size`: centre below the baseline and
+/// thickness, from its `post` table, or a twentieth of the em below the
+/// descender's top when the face gives none.
+fn underline_at(face: &crate::text::fonts::Face, size: f32) -> (f32, f32) {
+    match face.rb.underline_metrics() {
+        Some(m) if m.thickness > 0 => {
+            let (pos, thick) = (f32::from(m.position), f32::from(m.thickness));
+            (
+                (-pos + thick / 2.0) / face.upem * size,
+                thick / face.upem * size,
+            )
+        }
+        _ => (size * 0.12, size * 0.05),
     }
 }
 

@@ -892,5 +892,8 @@ fn draw_run(
     if r.italic {
         s.pop();
     }
+    if let Some(path) = r.underline_rect().and_then(|u| rect_path(u, 0.0)) {
+        s.draw_path(&path);
+    }
     Ok(())
 }

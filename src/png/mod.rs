@@ -281,6 +281,7 @@ fn draw_label(
         bold: false,
         italic: false,
         link: None,
+        underline: None,
         glyphs,
         ascent: 0.0,
         descent: 0.0,

@@ -292,6 +292,11 @@ pub(super) fn draw_glyphs(
         }
         pen += g.advance;
     }
+    if let Some(u) = r.underline_rect()
+        && let Some(rect) = tiny_skia::Rect::from_xywh(u.x, u.y, u.w, u.h)
+    {
+        pb.push_rect(rect);
+    }
     if let Some(path) = pb.finish() {
         px.fill_path(&path, &paint(r.color), FillRule::Winding, ts, None);
     }

@@ -308,6 +308,7 @@ struct Style {
     italic: bool,
     color: Color,
     link: Option<Link>,
+    underline: bool,
 }
 
 impl Style {
@@ -319,6 +320,7 @@ impl Style {
             italic: run.italic,
             color: run.color,
             link: run.link.clone(),
+            underline: run.underline.is_some(),
         }
     }
 }
@@ -1098,8 +1100,10 @@ fn write_paragraph(
         x.text_elem("a:t", &[], t);
         x.close("a:r");
     }
+    // Text typed at the paragraph's end is plain, not part of a link.
     let end = p.lines.last().and_then(|l| l.runs.last()).map(|r| Style {
         link: None,
+        underline: false,
         ..Style::of(r)
     });
     match end {
@@ -1152,6 +1156,13 @@ fn write_rpr(x: &mut Xml, tag: &str, s: &Style, cx: &mut TextCtx<'_, '_>) {
     }
     if s.italic {
         attrs.push(at("i", 1));
+    }
+    // Links say which way explicitly: LibreOffice otherwise underlines them
+    // whatever the PDF shows (PowerPoint always does).
+    if s.underline {
+        attrs.push(at("u", "sng"));
+    } else if s.link.is_some() {
+        attrs.push(at("u", "none"));
     }
     attrs.push(at("dirty", 0));
     x.open(tag, &attrs);

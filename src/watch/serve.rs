@@ -134,7 +134,7 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             &mut out,
             "200 OK",
             "text/html; charset=utf-8",
-            PAGE.as_bytes(),
+            page_html(&shared.view()).as_bytes(),
         ),
         Route::State => {
             let json = state_json(&shared.view());
@@ -298,6 +298,46 @@ struct SlideJson<'a> {
     version: u64,
 }
 
+/// The page with the current slides already in it: they show without
+/// waiting for the script's first fetch (and a screenshot taken at the load
+/// event has them); the script then updates them in place.
+fn page_html(v: &View) -> String {
+    let mut figs = String::new();
+    for (i, s) in v.slides.iter().enumerate() {
+        let n = i + 1;
+        let title = escape_html(&s.title);
+        // The first few load at once; the rest when scrolled to.
+        let loading = if n <= 3 { "eager" } else { "lazy" };
+        figs.push_str(&format!(
+            "<figure id=\"slide-{n}\"><img alt=\"slide {n}\" width=\"{w}\" height=\"{h}\" \
+             loading=\"{loading}\" src=\"/slide/{n}.png?v={ver}\">\
+             <figcaption>{n} · {title}</figcaption></figure>\n",
+            w = v.width,
+            h = v.height,
+            ver = s.version,
+        ));
+    }
+    PAGE.replacen(
+        "<main id=\"slides\"></main>",
+        &format!("<main id=\"slides\">\n{figs}</main>"),
+        1,
+    )
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn state_json(v: &View) -> String {
     let s = StateJson {
         generation: v.generation,
@@ -326,6 +366,27 @@ fn state_json(v: &View) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_carries_the_current_slides_escaped() {
+        let view = View {
+            width: 960,
+            height: 540,
+            slides: vec![Slide {
+                title: "A <b> & \"c\"".into(),
+                version: 7,
+                png: Arc::new(Vec::new()),
+            }],
+            ..View::default()
+        };
+        let html = page_html(&view);
+        assert!(html.contains("src=\"/slide/1.png?v=7\""), "{html}");
+        assert!(
+            html.contains("1 · A &lt;b&gt; &amp; &quot;c&quot;"),
+            "{html}"
+        );
+        assert!(!html.contains("<main id=\"slides\"></main>"));
+    }
 
     #[test]
     fn routes_name_only_our_own_things() {
