@@ -16,9 +16,45 @@ pub struct Rect {
     pub h: f32,
 }
 
+/// One step of an outline, in slide coordinates (y down).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Seg {
+    Move(f32, f32),
+    Line(f32, f32),
+    /// Two control points, then the end point.
+    Cubic(f32, f32, f32, f32, f32, f32),
+    Close,
+}
+
 impl Rect {
     pub fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
         Rect { x, y, w, h }
+    }
+
+    /// The outline of the rectangle with corners rounded to `radius` (at
+    /// most half the shorter side), clockwise from the top edge: one
+    /// geometry for every writer. `None` for square corners, which writers
+    /// draw as their plain rectangle.
+    pub fn rounded(&self, radius: f32) -> Option<Vec<Seg>> {
+        let rad = radius.min(self.w / 2.0).min(self.h / 2.0);
+        if rad <= 0.0 {
+            return None;
+        }
+        let (x0, y0, x1, y1) = (self.x, self.y, self.right(), self.bottom());
+        // Quarter circles as cubics (the usual 0.5523 handle length).
+        let k = rad * 0.552_284_8;
+        Some(vec![
+            Seg::Move(x0 + rad, y0),
+            Seg::Line(x1 - rad, y0),
+            Seg::Cubic(x1 - rad + k, y0, x1, y0 + rad - k, x1, y0 + rad),
+            Seg::Line(x1, y1 - rad),
+            Seg::Cubic(x1, y1 - rad + k, x1 - rad + k, y1, x1 - rad, y1),
+            Seg::Line(x0 + rad, y1),
+            Seg::Cubic(x0 + rad - k, y1, x0, y1 - rad + k, x0, y1 - rad),
+            Seg::Line(x0, y0 + rad),
+            Seg::Cubic(x0, y0 + rad - k, x0 + rad - k, y0, x0 + rad, y0),
+            Seg::Close,
+        ])
     }
 
     pub fn right(&self) -> f32 {
@@ -500,6 +536,27 @@ pub fn civil(ts: i64) -> (i64, u32, u32, u32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_outlines_close_on_the_rectangle() {
+        let r = Rect::new(10.0, 20.0, 100.0, 40.0);
+        assert_eq!(r.rounded(0.0), None);
+        // The radius is limited to half the shorter side: a stadium.
+        let segs = r.rounded(50.0).expect("rounded");
+        let ends: Vec<(f32, f32)> = segs
+            .iter()
+            .filter_map(|s| match *s {
+                Seg::Move(x, y) | Seg::Line(x, y) | Seg::Cubic(_, _, _, _, x, y) => Some((x, y)),
+                Seg::Close => None,
+            })
+            .collect();
+        assert_eq!(ends.first(), ends.last(), "closed");
+        for (x, y) in &ends {
+            assert!((10.0..=110.0).contains(x) && (20.0..=60.0).contains(y));
+        }
+        assert!(ends.contains(&(110.0, 40.0)) && ends.contains(&(10.0, 40.0)));
+        assert_eq!(segs.last(), Some(&Seg::Close));
+    }
 
     #[test]
     fn civil_dates() {

@@ -27,7 +27,7 @@ use krilla::tagging::{
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use crate::pages::{
-    self, Color, Document as Pages, ImageFormat, Item, Link, OutlineNode, Rect, Role,
+    self, Color, Document as Pages, ImageFormat, Item, Link, OutlineNode, Rect, Role, Seg,
 };
 
 /// A PDF standard to validate against.
@@ -424,23 +424,17 @@ fn fill(c: Color) -> Fill {
 
 fn rect_path(r: Rect, radius: f32) -> Option<Path> {
     let mut pb = PathBuilder::new();
-    let rad = radius.min(r.w / 2.0).min(r.h / 2.0);
-    if rad <= 0.0 {
+    let Some(outline) = r.rounded(radius) else {
         pb.push_rect(krilla::geom::Rect::from_xywh(r.x, r.y, r.w, r.h)?);
-    } else {
-        // Quarter circles as cubics (the usual 0.5523 handle length).
-        let k = rad * 0.552_284_8;
-        let (x0, y0, x1, y1) = (r.x, r.y, r.right(), r.bottom());
-        pb.move_to(x0 + rad, y0);
-        pb.line_to(x1 - rad, y0);
-        pb.cubic_to(x1 - rad + k, y0, x1, y0 + rad - k, x1, y0 + rad);
-        pb.line_to(x1, y1 - rad);
-        pb.cubic_to(x1, y1 - rad + k, x1 - rad + k, y1, x1 - rad, y1);
-        pb.line_to(x0 + rad, y1);
-        pb.cubic_to(x0 + rad - k, y1, x0, y1 - rad + k, x0, y1 - rad);
-        pb.line_to(x0, y0 + rad);
-        pb.cubic_to(x0, y0 + rad - k, x0 + rad - k, y0, x0 + rad, y0);
-        pb.close();
+        return pb.finish();
+    };
+    for seg in outline {
+        match seg {
+            Seg::Move(x, y) => pb.move_to(x, y),
+            Seg::Line(x, y) => pb.line_to(x, y),
+            Seg::Cubic(a, b, c, d, x, y) => pb.cubic_to(a, b, c, d, x, y),
+            Seg::Close => pb.close(),
+        }
     }
     pb.finish()
 }

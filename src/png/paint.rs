@@ -315,24 +315,19 @@ fn units_per_em_cached(font: Font) -> f32 {
     u
 }
 
-/// A rectangle with rounded corners, as the PDF writer draws it.
+/// A rectangle with rounded corners, the outline the PDF writer draws too.
 pub(super) fn rect_path(r: pages::Rect, radius: f32) -> Option<Path> {
-    let rad = radius.min(r.w / 2.0).min(r.h / 2.0);
-    if rad <= 0.0 {
-        return tiny_skia::Rect::from_xywh(r.x, r.y, r.w, r.h).map(PathBuilder::from_rect);
-    }
     let mut pb = PathBuilder::new();
-    let k = rad * 0.552_284_8;
-    let (x0, y0, x1, y1) = (r.x, r.y, r.right(), r.bottom());
-    pb.move_to(x0 + rad, y0);
-    pb.line_to(x1 - rad, y0);
-    pb.cubic_to(x1 - rad + k, y0, x1, y0 + rad - k, x1, y0 + rad);
-    pb.line_to(x1, y1 - rad);
-    pb.cubic_to(x1, y1 - rad + k, x1 - rad + k, y1, x1 - rad, y1);
-    pb.line_to(x0 + rad, y1);
-    pb.cubic_to(x0 + rad - k, y1, x0, y1 - rad + k, x0, y1 - rad);
-    pb.line_to(x0, y0 + rad);
-    pb.cubic_to(x0, y0 + rad - k, x0 + rad - k, y0, x0 + rad, y0);
-    pb.close();
+    let Some(outline) = r.rounded(radius) else {
+        return tiny_skia::Rect::from_xywh(r.x, r.y, r.w, r.h).map(PathBuilder::from_rect);
+    };
+    for seg in outline {
+        match seg {
+            pages::Seg::Move(x, y) => pb.move_to(x, y),
+            pages::Seg::Line(x, y) => pb.line_to(x, y),
+            pages::Seg::Cubic(a, b, c, d, x, y) => pb.cubic_to(a, b, c, d, x, y),
+            pages::Seg::Close => pb.close(),
+        }
+    }
     pb.finish()
 }
