@@ -1024,6 +1024,10 @@ fn write_paragraph(
             Align::Right => "r",
         },
     ));
+    if p.rtl {
+        // PowerPoint and LibreOffice reorder the logical `a:t` text themselves.
+        attrs.push(at("rtl", 1));
+    }
     // Kinsoku on, Latin words kept whole, no hanging punctuation: the rules
     // our layout follows.
     attrs.push(at("eaLnBrk", 1));
