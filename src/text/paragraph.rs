@@ -467,7 +467,20 @@ fn shape(
         let span = span_of[i];
         let level = level_at(i);
         let bold = spans[span].1;
-        let face = match cluster_face(book, g, bold) {
+        // Between right-to-left words a space stays in their face when it
+        // has one: one shaped run per phrase, which text extraction keeps
+        // together with its spaces.
+        let same_run_space = segs
+            .last()
+            .filter(|s| {
+                g == " "
+                    && level.is_some_and(|l| l.is_rtl())
+                    && s.2 == span
+                    && s.4 == level
+                    && book.faces[s.3].rb.glyph_index(' ').is_some()
+            })
+            .map(|s| s.3);
+        let face = match same_run_space.or_else(|| cluster_face(book, g, bold)) {
             Some(f) => f,
             None => {
                 if let Some(c) = g.chars().next()
@@ -702,10 +715,19 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
     let to = m.glyphs.partition_point(|g| g.start < end);
     // Each run's bidi level, for the visual order below.
     let mut run_levels: Vec<Level> = Vec::new();
+    let mut after_space = false;
     for g in &m.glyphs[from..to] {
         let level = m.levels.get(g.start).copied();
+        // A right-to-left run also ends after each space: extractors (pdf.js,
+        // poppler) reverse each drawn piece and keep the pieces in drawing
+        // order, so words are drawn one by one in logical order.
+        let word_end = after_space && g.start != last_cluster;
+        after_space = text[g.start..g.end].ends_with(' ');
         if line.runs.last().is_none_or(|r| {
-            r.face != g.face || r.span != g.span || run_levels.last().copied() != level
+            r.face != g.face
+                || r.span != g.span
+                || run_levels.last().copied() != level
+                || (r.rtl && word_end)
         }) {
             line.runs.push(LaidRun {
                 x,
