@@ -22,6 +22,15 @@ const NAME: &str = "محمد علي (ムハンマド・アリー, カイロ) —
 const HEBREW: &str = "שלום עולם — 日本語のテキスト";
 const NUMBERS: &str = "عام 2020 في 10月";
 const IN_JAPANESE: &str = "翻訳は محمد علي さん (カイロ)";
+/// Pieces of the paragraphs in the order the survey has them (extractors
+/// may drop the spaces between right-to-left words; `10 月` keeps the
+/// quarter-em between digits and kanji as a space).
+const IN_ORDER: &[&[&str]] = &[
+    &["محمد", "علي", "ムハンマド・アリー, カイロ", "司会の補助"],
+    &["שלום", "עולם", "日本語のテキスト"],
+    &["عام", "2020", "في", "10 月"],
+    &["翻訳は", "محمد", "علي", "さん (カイロ)"],
+];
 const MARKS: &str = "قال مُحَمَّد: «الانتباه هو كل ما تحتاجه» (2017)";
 
 /// Each paragraph and what it looks like, left to right, as characters of
@@ -294,12 +303,7 @@ fn text_layers_are_in_logical_order() {
                 .arg(&pdf)
                 .arg("-"),
         ));
-        for parts in [
-            &["محمد", "علي", "ムハンマド・アリー, カイロ", "司会の補助"][..],
-            &["שלום", "עולם", "日本語のテキスト"],
-            &["عام", "2020", "في", "10 月"],
-            &["翻訳は", "محمد", "علي", "さん (カイロ)"],
-        ] {
+        for parts in IN_ORDER {
             assert!(
                 in_order(&raw, parts),
                 "poppler -raw: {parts:?} out of order:\n{raw}"
@@ -326,12 +330,7 @@ fn text_layers_are_in_logical_order() {
         // pdf.js gives drawn pieces in content order, each right-to-left
         // word turned back to logical order (it drops the spaces between
         // them, and takes a mirrored bracket for the glyph it shows).
-        for parts in [
-            &["محمد", "علي", "ムハンマド・アリー, カイロ", "司会の補助"][..],
-            &["שלום", "עולם", "日本語のテキスト"],
-            &["عام", "2020", "في", "10 月"],
-            &["翻訳は", "محمد", "علي", "さん (カイロ)"],
-        ] {
+        for parts in IN_ORDER {
             assert!(
                 in_order(&pdfjs, parts),
                 "pdf.js: {parts:?} out of order:\n{pdfjs}"
@@ -340,15 +339,7 @@ fn text_layers_are_in_logical_order() {
     }
 
     // The PPTX: logical text, rtl on right-to-left paragraphs only.
-    let pptx = std::fs::read(out.join("survey.pptx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pptx)).unwrap();
-    let mut xml = String::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        if f.name().unwrap_or_default().starts_with("ppt/slides/slide") {
-            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
-        }
-    }
+    let xml = common::pptx_slides_xml(&out.join("survey.pptx"));
     let mut seen = 0;
     for p in xml.split("<a:p>").skip(1) {
         let p = p.split("</a:p>").next().unwrap();
