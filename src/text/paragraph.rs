@@ -714,7 +714,7 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
     let from = m.glyphs.partition_point(|g| g.start < start);
     let to = m.glyphs.partition_point(|g| g.start < end);
     // Each run's bidi level, for the visual order below.
-    let mut run_levels: Vec<Level> = Vec::new();
+    let mut run_levels: Vec<Option<Level>> = Vec::new();
     let mut after_space = false;
     for g in &m.glyphs[from..to] {
         let level = m.levels.get(g.start).copied();
@@ -726,7 +726,7 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
         if line.runs.last().is_none_or(|r| {
             r.face != g.face
                 || r.span != g.span
-                || run_levels.last().copied() != level
+                || run_levels.last() != Some(&level)
                 || (r.rtl && word_end)
         }) {
             line.runs.push(LaidRun {
@@ -739,7 +739,7 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
                 glyphs: Vec::new(),
                 rtl: level.is_some_and(|l| l.is_rtl()),
             });
-            run_levels.push(level.unwrap_or_else(Level::ltr));
+            run_levels.push(level);
             last_cluster = usize::MAX;
         }
         let Some(run) = line.runs.last_mut() else {
@@ -774,7 +774,8 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
     }
     line.width = x;
     if !m.levels.is_empty() {
-        place_visually(&mut line, &run_levels);
+        let levels: Vec<Level> = run_levels.into_iter().flatten().collect();
+        place_visually(&mut line, &levels);
     }
     line
 }
@@ -1098,6 +1099,17 @@ mod tests {
         assert!(!shaped.levels.is_empty(), "Arabic digits take part");
         let shaped = shape_paragraph(FontBook::bundled(), &[("注意機構 Attention (2017)", false)]);
         assert!(shaped.levels.is_empty() && !shaped.rtl());
+        // One run per face and span, as before bidi.
+        assert_eq!(
+            lay_one("注意機構 Attention (2017)", 1000.0).lines[0]
+                .runs
+                .len(),
+            1
+        );
+        // A right-to-left run splits only at its words.
+        let laid = lay_one("שלום עולם — 日本語", 1000.0);
+        let runs: Vec<&str> = laid.lines[0].runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(runs, ["שלום ", "עולם ", "— ", "日本語"]);
     }
 
     #[test]
