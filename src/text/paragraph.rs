@@ -135,13 +135,21 @@ impl Shaped {
     }
 }
 
+/// Right-to-left letters, Arabic digits, RLM and the RLE, RLO and RLI
+/// controls all lie in these blocks: kana and kanji skip the class lookup.
+fn may_be_rtl(c: char) -> bool {
+    matches!(c as u32,
+        0x590..=0x8FF | 0x200F | 0x202B | 0x202E | 0x2067 | 0xFB1D..=0xFEFF
+        | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
 /// Bidi levels per byte (UAX #9, the paragraph's direction from its first
 /// strong character) and whether the paragraph is right to left. Text with
 /// no right-to-left character (almost every paragraph) skips the algorithm.
 fn bidi_levels(text: &str) -> (Vec<Level>, bool) {
     use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
     let any_rtl = text.chars().any(|c| {
-        c >= '\u{590}' && matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLI | RLO)
+        may_be_rtl(c) && matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLI | RLO)
     });
     if !any_rtl {
         return (Vec::new(), false);
@@ -1087,6 +1095,16 @@ mod tests {
         for line in &laid.lines {
             assert_eq!(visual(line), line.text().chars().rev().collect::<String>());
             assert!(line.runs.iter().all(|r| r.rtl));
+        }
+    }
+
+    #[test]
+    fn the_quick_check_misses_no_right_to_left_character() {
+        use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLI | RLO) {
+                assert!(may_be_rtl(c), "U+{:04X}", c as u32);
+            }
         }
     }
 
