@@ -353,6 +353,9 @@ fn text_layers_are_in_logical_order() {
             if text == line.replace('&', "&amp;") {
                 assert!(rtl, "{line}: no rtl in {p}");
                 assert!(p.contains("algn=\"r\""));
+                // The bullet hangs at the start (the right, where an rtl
+                // paragraph's indents apply), as in the PDF.
+                assert!(p.contains("indent=\"-"), "{line}: no hanging indent in {p}");
                 seen += 1;
             }
         }
