@@ -273,14 +273,14 @@ pub struct Paragraph {
 
 impl Paragraph {
     /// The paragraph's text: its lines joined (line breaks are soft, so a
-    /// break between Latin words stands for a space).
+    /// break between Latin, Arabic or Hebrew words stands for a space).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
             let t = line.text();
             if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next())
-                && a.is_ascii_alphanumeric()
-                && b.is_ascii_alphanumeric()
+                && crate::text::linebreak::is_western(a)
+                && crate::text::linebreak::is_western(b)
             {
                 out.push(' ');
             }

@@ -31,6 +31,7 @@ const IN_ORDER: &[&[&str]] = &[
     &["عام", "2020", "في", "10 月"],
     &["翻訳は", "محمد", "علي", "さん (カイロ)"],
 ];
+const LONG: &str = "يقدم هذا البحث نموذج المحول (Transformer) الذي يعتمد كليا على آليات الانتباه دون تكرار أو التفاف، ويحقق 28.4 BLEU في الترجمة — 注意機構だけで翻訳の精度を大きく上げた";
 const MARKS: &str = "قال مُحَمَّد: «الانتباه هو كل ما تحتاجه» (2017)";
 
 /// Each paragraph and what it looks like, left to right, as characters of
@@ -182,6 +183,20 @@ fn right_to_left_paragraphs_start_at_the_right() {
         let line = &p.lines[0];
         assert!(m.x >= line.x + line.width, "{text}: bullet at {}", m.x);
     }
+    // A right-to-left paragraph of several lines: each line ends flush
+    // right and starts (in reading order) at its right end.
+    let p = paragraph(&doc, LONG);
+    assert!(p.lines.len() > 1, "{LONG} fits one line");
+    let right = p.lines[0].x + p.lines[0].width;
+    let mut read = String::new();
+    for line in &p.lines {
+        assert!((line.x + line.width - right).abs() < 0.01);
+        let first = line.text().chars().next().unwrap();
+        let rightmost = clusters(line).last().unwrap().1.chars().next().unwrap();
+        assert_eq!(first, rightmost, "{:?}", line.text());
+        read.push_str(&line.text());
+    }
+    assert!(read.starts_with("يقدم هذا") && read.ends_with("上げた"));
     let p = paragraph(&doc, IN_JAPANESE);
     assert!(!p.rtl);
     assert_eq!(p.align, Align::Left);
@@ -237,7 +252,8 @@ fn text_layers_are_in_logical_order() {
     let pdf = out.join("survey.pdf");
 
     let transcript = std::fs::read_to_string(out.join("survey.txt")).unwrap();
-    for line in [NAME, HEBREW, NUMBERS, IN_JAPANESE, MARKS] {
+    // The long paragraph's line break stands for the space it took.
+    for line in [NAME, HEBREW, NUMBERS, IN_JAPANESE, MARKS, LONG] {
         assert!(
             transcript.lines().any(|l| l == line),
             "transcript lacks {line:?}:\n{transcript}"
