@@ -355,7 +355,7 @@ fn text_layers_are_in_logical_order() {
     }
 
     // The PPTX: logical text, rtl on right-to-left paragraphs only.
-    let xml = common::pptx_slides_xml(&out.join("survey.pptx"));
+    let xml = common::pptx_parts_xml(&out.join("survey.pptx"), "ppt/slides/slide");
     let mut seen = 0;
     for p in xml.split("<a:p>").skip(1) {
         let p = p.split("</a:p>").next().unwrap();
@@ -381,5 +381,18 @@ fn text_layers_are_in_logical_order() {
         }
     }
     assert_eq!(seen, 5, "every paragraph found in the PPTX:\n{xml}");
+    // Speaker notes: each line a paragraph, rtl where it starts right to left.
+    let notes = common::pptx_parts_xml(&out.join("survey.pptx"), "ppt/notesSlides/");
+    let note = "محمد علي يشرح الورقة (ムハンマド・アリー) — 5分で説明する";
+    let p = notes
+        .split("<a:p>")
+        .find(|p| p.contains(note))
+        .expect("the note in the PPTX");
+    assert!(p.contains("rtl=\"1\""), "{p}");
+    let p = notes
+        .split("<a:p>")
+        .find(|p| p.contains("次に質問を受ける"))
+        .unwrap();
+    assert!(!p.contains("rtl="), "{p}");
     let _ = std::fs::remove_dir_all(&out);
 }

@@ -113,7 +113,7 @@ fn system_fallback_faces_draw_every_character_and_it_extracts() {
         assert!(fonts.contains(face), "{face} not embedded:\n{fonts}");
     }
     // The PPTX text is the survey's.
-    let xml = common::pptx_slides_xml(&out.join("survey.pptx"));
+    let xml = common::pptx_parts_xml(&out.join("survey.pptx"), "ppt/slides/slide");
     // Runs split where the face changes: join the runs' text.
     let text: String = xml
         .split("<a:t>")

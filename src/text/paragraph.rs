@@ -143,6 +143,14 @@ fn may_be_rtl(c: char) -> bool {
         | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
 }
 
+/// True when `text` is a right-to-left paragraph: its first strong
+/// character is (UAX #9 rules P2 and P3), for writers that lay out text of
+/// their own (the PPTX notes).
+pub fn starts_right_to_left(text: &str) -> bool {
+    text.chars().any(may_be_rtl)
+        && unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
+}
+
 /// Bidi levels per byte (UAX #9, the paragraph's direction from its first
 /// strong character) and whether the paragraph is right to left. Text with
 /// no right-to-left character (almost every paragraph) skips the algorithm.
@@ -1095,6 +1103,18 @@ mod tests {
         for line in &laid.lines {
             assert_eq!(visual(line), line.text().chars().rev().collect::<String>());
             assert!(line.runs.iter().all(|r| r.rtl));
+        }
+    }
+
+    #[test]
+    fn paragraph_direction_comes_from_the_first_strong_character() {
+        assert!(starts_right_to_left("«محمد» 司会"));
+        assert!(starts_right_to_left("2020 שלום"));
+        assert!(!starts_right_to_left("司会 محمد"));
+        assert!(!starts_right_to_left("(2020)"));
+        for text in ["محمد علي (カイロ)", "翻訳は محمد"] {
+            let shaped = shape_paragraph(FontBook::bundled(), &[(text, false)]);
+            assert_eq!(shaped.rtl(), starts_right_to_left(text), "{text}");
         }
     }
 
