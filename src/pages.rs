@@ -301,18 +301,22 @@ pub struct Paragraph {
     /// Space above the paragraph (before its first line).
     pub space_before: f32,
     pub lines: Vec<Line>,
+    /// The paragraph is right to left (its first strong character is
+    /// Arabic, Hebrew…): its runs stay in logical order, placed by x.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rtl: bool,
 }
 
 impl Paragraph {
     /// The paragraph's text: its lines joined (line breaks are soft, so a
-    /// break between Latin words stands for a space).
+    /// break between Latin, Arabic or Hebrew words stands for a space).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
             let t = line.text();
             if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next())
-                && a.is_ascii_alphanumeric()
-                && b.is_ascii_alphanumeric()
+                && crate::text::linebreak::is_western(a)
+                && crate::text::linebreak::is_western(b)
             {
                 out.push(' ');
             }
@@ -329,10 +333,14 @@ pub struct Line {
     pub baseline: f32,
     /// Width of the ink advance (trailing spaces excluded).
     pub width: f32,
+    /// Runs in logical (reading) order; where the line holds right-to-left
+    /// text their x is not increasing, and a right-to-left run's glyphs
+    /// (drawn left to right) go backwards through its text.
     pub runs: Vec<GlyphRun>,
 }
 
 impl Line {
+    /// The line's text in logical order.
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }

@@ -6,6 +6,8 @@
 //! and fonts-dejavu-extra, and pdf.js in scripts/pdfjs (`.ci/run` installs
 //! them all).
 
+mod common;
+
 #[path = "errors/support.rs"]
 mod support;
 
@@ -111,15 +113,7 @@ fn system_fallback_faces_draw_every_character_and_it_extracts() {
         assert!(fonts.contains(face), "{face} not embedded:\n{fonts}");
     }
     // The PPTX text is the survey's.
-    let pptx = std::fs::read(out.join("survey.pptx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pptx)).unwrap();
-    let mut xml = String::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        if f.name().unwrap_or_default().starts_with("ppt/slides/slide") {
-            std::io::Read::read_to_string(&mut f, &mut xml).unwrap();
-        }
-    }
+    let xml = common::pptx_parts_xml(&out.join("survey.pptx"), "ppt/slides/slide");
     // Runs split where the face changes: join the runs' text.
     let text: String = xml
         .split("<a:t>")

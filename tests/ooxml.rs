@@ -122,6 +122,8 @@ fn every_part_of_every_sample_and_theme_is_schema_valid() {
             "samples/minimal.yaml",
             "samples/2020-10-ai-update.yaml",
             KINDS,
+            // Right-to-left paragraphs: `rtl` on a:pPr.
+            "tests/fixtures/bidi/survey.yaml",
         ] {
             let doc = lay_out(survey, theme);
             for opts in [PptxOptions::default(), without_fonts()] {

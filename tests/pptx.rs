@@ -270,6 +270,7 @@ fn para(
             line_height,
             space_before: 0.0,
             lines,
+            rtl: false,
         },
         next: y,
     }

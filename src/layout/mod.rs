@@ -1335,5 +1335,6 @@ fn single_line_para_aligned(run: pages::GlyphRun, size: f32, align: Align) -> pa
         line_height: size * 1.2,
         space_before: 0.0,
         lines: vec![line],
+        rtl: false,
     }
 }

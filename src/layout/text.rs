@@ -171,6 +171,13 @@ impl Typesetter<'_> {
         let space_before = p.space_before * size;
         let first_baseline = space_before + (line_height - ascent - descent) / 2.0 + ascent;
 
+        let spans: Vec<(&str, bool)> = p.spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
+        let wrap = match p.wrap {
+            Wrap::Anywhere if self.body_phrases => Wrap::Phrases,
+            w => w,
+        };
+        let rtl = self.shaped(&spans, wrap).rtl();
+
         let mut marker = None;
         let mut hang = 0.0;
         if let Some((m, bullet)) = &p.marker {
@@ -192,16 +199,22 @@ impl Typesetter<'_> {
             // A bullet is centred in its hanging space.
             marker = Some(mrun);
         }
-        let text_x = x + level_indent + hang;
-        let text_w = (width - level_indent - hang).max(size); // Auto-fit lays the same paragraph out at several sizes: shape it once.
-        let spans: Vec<(&str, bool)> = p.spans.iter().map(|s| (s.text.as_str(), s.bold)).collect();
-        let wrap = match p.wrap {
-            Wrap::Anywhere if self.body_phrases => Wrap::Phrases,
-            w => w,
-        };
+        // A right-to-left paragraph mirrors its indents: the marker hangs
+        // at the right.
+        let text_x = if rtl { x } else { x + level_indent + hang };
+        if rtl && let Some(m) = &mut marker {
+            m.x = x + width - level_indent - m.width;
+        }
+        let text_w = (width - level_indent - hang).max(size);
+        // Auto-fit lays the same paragraph out at several sizes: shape it once.
         let shaped = self.shaped(&spans, wrap);
         let sizes = vec![size; p.spans.len()];
         let laid = text::break_lines(shaped, &sizes, text_w);
+        // A right-to-left paragraph starts at the right unless centred.
+        let align = match p.align {
+            Align::Left if laid.rtl => Align::Right,
+            a => a,
+        };
         for c in &laid.missing {
             if !self.missing.contains(c) {
                 self.missing.push(*c);
@@ -210,7 +223,7 @@ impl Typesetter<'_> {
         let mut lines = Vec::new();
         for (i, l) in laid.lines.iter().enumerate() {
             let baseline = first_baseline + i as f32 * line_height;
-            let lx = match p.align {
+            let lx = match align {
                 Align::Left => text_x,
                 Align::Center => text_x + (text_w - l.width) / 2.0,
                 Align::Right => text_x + text_w - l.width,
@@ -254,11 +267,12 @@ impl Typesetter<'_> {
                 marker,
                 bullet: p.marker.as_ref().is_some_and(|m| m.1),
                 indent: text_x - x,
-                align: p.align,
+                align,
                 size,
                 line_height,
                 space_before,
                 lines,
+                rtl: laid.rtl,
             },
             height: space_before + n * line_height,
             keep_with_next: p.keep_with_next,
@@ -278,21 +292,29 @@ impl Typesetter<'_> {
         baseline: f32,
     ) -> GlyphRun {
         let laid = text::break_lines(self.shaped(&[(s, bold)], Wrap::Anywhere), &[size], f32::MAX);
-        let mut glyphs: Vec<Glyph> = Vec::new();
         let mut text = String::new();
         let mut font = self.book.primary(bold);
         let mut width = 0.0;
+        // The text in logical order; the glyphs left to right (the runs'
+        // order by x differs from it where the text has right-to-left parts).
+        let mut runs: Vec<(u32, &text::LaidRun)> = Vec::new();
         for r in laid.lines.iter().flat_map(|l| l.runs.iter()) {
-            let base = text.len() as u32;
+            runs.push((text.len() as u32, r));
             text.push_str(&r.text);
             font = r.face;
             width += r.width;
-            glyphs.extend(r.glyphs.iter().map(|g| Glyph {
-                start: g.start + base,
-                end: g.end + base,
-                ..*g
-            }));
         }
+        runs.sort_by(|a, b| a.1.x.total_cmp(&b.1.x));
+        let glyphs: Vec<Glyph> = runs
+            .iter()
+            .flat_map(|(base, r)| {
+                r.glyphs.iter().map(move |g| Glyph {
+                    start: g.start + base,
+                    end: g.end + base,
+                    ..*g
+                })
+            })
+            .collect();
         let face = &self.book.faces[font];
         GlyphRun {
             x,

@@ -256,6 +256,9 @@ pub fn notes_xml(notes: &str, lang: &str) -> Result<Vec<u8>, PptxError> {
     x.empty("a:lstStyle", &[]);
     for line in notes.trim_end().lines() {
         x.open("a:p", &[]);
+        if crate::text::starts_right_to_left(line) {
+            x.empty("a:pPr", &[at("algn", "r"), at("rtl", 1)]);
+        }
         if !line.is_empty() {
             x.open("a:r", &[]);
             x.empty(

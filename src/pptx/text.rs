@@ -869,7 +869,13 @@ fn box_for(p: &Paragraph, rest_x: f32, w: f32) -> (f32, f32, f32) {
         }
         Align::Right => {
             let r = right_edge(p);
-            (r - w, r, 0.0)
+            // A right-to-left paragraph's marker hangs at the right: its
+            // indents are mirrored (see `write_paragraph`).
+            let indent = match marker(p) {
+                Some(m) if p.rtl => r - (m.x + m.width),
+                _ => 0.0,
+            };
+            (r - w, r, indent)
         }
     }
 }
@@ -918,11 +924,16 @@ pub fn write_text_box(
         .collect();
 
     let rect = block.rect;
+    // A hanging marker reaches out on the paragraph's starting side.
+    let hang = |p: &Placed<'_>| p.indent.min(0.0);
     let left = placed
         .iter()
-        .map(|p| p.lo + p.indent.min(0.0))
+        .map(|p| if p.para.rtl { p.lo } else { p.lo + hang(p) })
         .fold(rect.x, f32::min);
-    let right = placed.iter().map(|p| p.hi).fold(rect.right(), f32::max);
+    let right = placed
+        .iter()
+        .map(|p| if p.para.rtl { p.hi - hang(p) } else { p.hi })
+        .fold(rect.right(), f32::max);
 
     // Vertical: the first baseline sets the top (see `text_span`). The box
     // reaches down to the bottom of its room, so a renderer that breaks a
@@ -1012,8 +1023,15 @@ fn write_paragraph(
     cx: &mut TextCtx<'_, '_>,
 ) {
     let p = pl.para;
-    let mar_l = margin(pl.lo - left);
-    let mut attrs: Vec<Attr<'_>> = vec![at("marL", mar_l), at("marR", margin(right - pl.hi))];
+    // In a right-to-left paragraph marL and indent apply at the right (its
+    // start), marR at the left.
+    let (start, end) = if p.rtl {
+        (right - pl.hi, pl.lo - left)
+    } else {
+        (pl.lo - left, right - pl.hi)
+    };
+    let mar_l = margin(start);
+    let mut attrs: Vec<Attr<'_>> = vec![at("marL", mar_l), at("marR", margin(end))];
     if let Some(level) = p.level {
         attrs.push(at("lvl", level.min(8)));
     }
@@ -1026,6 +1044,10 @@ fn write_paragraph(
             Align::Right => "r",
         },
     ));
+    if p.rtl {
+        // PowerPoint and LibreOffice reorder the logical `a:t` text themselves.
+        attrs.push(at("rtl", 1));
+    }
     // Kinsoku on, Latin words kept whole, no hanging punctuation: the rules
     // our layout follows.
     attrs.push(at("eaLnBrk", 1));

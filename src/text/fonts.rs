@@ -35,9 +35,23 @@ type PlanEntry = (
 impl Face {
     /// Shapes `text` (one face, one style) with the default features.
     pub fn shape(&self, text: &str) -> rustybuzz::GlyphBuffer {
+        self.shape_directed(text, None)
+    }
+
+    /// Shapes `text` in the direction the bidi algorithm resolved for it
+    /// (right to left: glyphs come out in visual order, mirrored brackets
+    /// and Arabic joining applied), else in the one its script suggests.
+    pub fn shape_directed(&self, text: &str, rtl: Option<bool>) -> rustybuzz::GlyphBuffer {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.guess_segment_properties();
+        if let Some(rtl) = rtl {
+            buf.set_direction(if rtl {
+                rustybuzz::Direction::RightToLeft
+            } else {
+                rustybuzz::Direction::LeftToRight
+            });
+        }
         let (dir, script) = (buf.direction(), Some(buf.script()));
         let plan = {
             let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());

@@ -12,6 +12,6 @@ pub use fonts::FontBook;
 pub use linebreak::Strictness;
 pub use paragraph::{
     Breaking, Laid, LaidLine, LaidRun, Shaped, SpanStyle, Wrap, break_lines, layout,
-    shape_paragraph,
+    shape_paragraph, starts_right_to_left,
 };
 pub use radicals::unify_radical;

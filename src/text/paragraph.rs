@@ -6,6 +6,11 @@
 //! titles' lines balanced. The
 //! bundled face has no contextual Latin features, so slicing shaped glyphs at
 //! a break gives the same advances as reshaping each line would.
+//!
+//! Paragraphs with right-to-left text get bidi levels (UAX #9) first: each
+//! level run is shaped in its direction, lines break on the logical text,
+//! then each line's runs are placed in visual order (rule L2). Runs stay in
+//! logical order in the line, so text layers read as the survey is written.
 
 use super::fonts::FontBook;
 use super::linebreak::{
@@ -13,6 +18,7 @@ use super::linebreak::{
 };
 use super::phrase;
 use crate::pages::Glyph;
+use unicode_bidi::Level;
 
 /// Where a paragraph's lines may break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -41,10 +47,11 @@ pub struct SpanStyle {
     pub bold: bool,
 }
 
-/// One laid-out run: glyphs of one face and one input span.
+/// One laid-out run: glyphs of one face, one input span and one direction.
 #[derive(Debug, Clone)]
 pub struct LaidRun {
-    /// Pen x relative to the line start.
+    /// Pen x relative to the line start: runs are in logical order, so in
+    /// a line with right-to-left text they are not in order of x.
     pub x: f32,
     pub width: f32,
     pub text: String,
@@ -52,8 +59,11 @@ pub struct LaidRun {
     pub size: f32,
     /// Index of the input span this run belongs to.
     pub span: usize,
-    /// Glyph ranges are relative to `text`.
+    /// Glyph ranges are relative to `text`. Glyphs are in visual order: a
+    /// right-to-left run's ranges go backwards through `text`.
     pub glyphs: Vec<Glyph>,
+    /// The run is right to left (an odd bidi level).
+    pub rtl: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -75,6 +85,8 @@ pub struct Laid {
     pub missing: Vec<char>,
     /// True when a word wider than the box had to be broken inside.
     pub forced: bool,
+    /// The paragraph is right to left (its first strong character is).
+    pub rtl: bool,
 }
 
 /// A glyph with its absolute byte cluster in the paragraph text; advances
@@ -109,8 +121,49 @@ pub struct Shaped {
     phrase_bounds: Vec<usize>,
     wrap: Wrap,
     strictness: Strictness,
+    /// Bidi level per byte of `text`; empty when nothing is right to left.
+    levels: Vec<Level>,
+    rtl: bool,
     /// Characters no face covers (drawn as .notdef; the caller warns).
     pub missing: Vec<char>,
+}
+
+impl Shaped {
+    /// The paragraph's direction is right to left.
+    pub fn rtl(&self) -> bool {
+        self.rtl
+    }
+}
+
+/// Right-to-left letters, Arabic digits, RLM and the RLE, RLO and RLI
+/// controls all lie in these blocks: kana and kanji skip the class lookup.
+fn may_be_rtl(c: char) -> bool {
+    matches!(c as u32,
+        0x590..=0x8FF | 0x200F | 0x202B | 0x202E | 0x2067 | 0xFB1D..=0xFEFF
+        | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
+/// True when `text` is a right-to-left paragraph: its first strong
+/// character is (UAX #9 rules P2 and P3), for writers that lay out text of
+/// their own (the PPTX notes).
+pub fn starts_right_to_left(text: &str) -> bool {
+    text.chars().any(may_be_rtl)
+        && unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
+}
+
+/// Bidi levels per byte (UAX #9, the paragraph's direction from its first
+/// strong character) and whether the paragraph is right to left. Text with
+/// no right-to-left character (almost every paragraph) skips the algorithm.
+fn bidi_levels(text: &str) -> (Vec<Level>, bool) {
+    use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
+    let any_rtl = text.chars().any(|c| {
+        may_be_rtl(c) && matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLI | RLO)
+    });
+    if !any_rtl {
+        return (Vec::new(), false);
+    }
+    let info = unicode_bidi::ParagraphBidiInfo::new(text, None);
+    (info.levels, info.paragraph_level.is_rtl())
 }
 
 /// Shapes `spans` (text, bold) into one paragraph that breaks anywhere at
@@ -136,7 +189,8 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
         }
     }
     let mut missing = Vec::new();
-    let glyphs = shape(book, &text, &span_of, spans, &mut missing);
+    let (levels, rtl) = bidi_levels(&text);
+    let glyphs = shape(book, &text, &span_of, spans, &levels, &mut missing);
     let gap_after = quarter_em_gaps(&text);
     let mut bounds = vec![0];
     bounds.extend(opportunities_at(&text, breaking.strictness));
@@ -155,6 +209,8 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
         phrase_bounds,
         wrap: breaking.wrap,
         strictness: breaking.strictness,
+        levels,
+        rtl,
         missing,
     }
 }
@@ -191,6 +247,8 @@ struct Measure<'a> {
     prefix: Vec<f32>,
     /// Font size of each input span.
     sizes: &'a [f32],
+    /// Bidi level per byte; empty when the paragraph is all left to right.
+    levels: &'a [Level],
 }
 
 impl Measure<'_> {
@@ -218,6 +276,7 @@ impl Measure<'_> {
 pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     let mut laid = Laid {
         missing: shaped.missing.clone(),
+        rtl: shaped.rtl,
         ..Laid::default()
     };
     let text = shaped.text.as_str();
@@ -264,6 +323,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
         gaps,
         prefix,
         sizes,
+        levels: &shaped.levels,
     };
 
     // Units between break opportunities, each with its ink width and its
@@ -411,16 +471,32 @@ fn shape(
     text: &str,
     span_of: &[usize],
     spans: &[(&str, bool)],
+    levels: &[Level],
     missing: &mut Vec<char>,
 ) -> Vec<G> {
-    // Segment into runs of one span and one face, a grapheme cluster at a
-    // time: combining marks, joiners and variation selectors take their base
-    // character's face.
-    let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new(); // start, end, span, face
+    // Segment into runs of one span, one face and one bidi level, a grapheme
+    // cluster at a time: combining marks, joiners and variation selectors
+    // take their base character's face.
+    let level_at = |i: usize| levels.get(i).copied();
+    let mut segs: Vec<(usize, usize, usize, usize, Option<Level>)> = Vec::new(); // start, end, span, face, level
     for (i, g) in clusters(text) {
         let span = span_of[i];
+        let level = level_at(i);
         let bold = spans[span].1;
-        let face = match cluster_face(book, g, bold) {
+        // Between right-to-left words a space stays in their face when it
+        // has one: one shaped run per phrase, which text extraction keeps
+        // together with its spaces.
+        let same_run_space = segs
+            .last()
+            .filter(|s| {
+                g == " "
+                    && level.is_some_and(|l| l.is_rtl())
+                    && s.2 == span
+                    && s.4 == level
+                    && book.faces[s.3].rb.glyph_index(' ').is_some()
+            })
+            .map(|s| s.3);
+        let face = match same_run_space.or_else(|| cluster_face(book, g, bold)) {
             Some(f) => f,
             None => {
                 if let Some(c) = g.chars().next()
@@ -436,23 +512,30 @@ fn shape(
             }
         };
         match segs.last_mut() {
-            Some(s) if s.2 == span && s.3 == face && s.1 == i => s.1 = i + g.len(),
-            _ => segs.push((i, i + g.len(), span, face)),
+            Some(s) if s.2 == span && s.3 == face && s.4 == level && s.1 == i => s.1 = i + g.len(),
+            _ => segs.push((i, i + g.len(), span, face, level)),
         }
     }
     let mut out = Vec::with_capacity(text.len() / 2);
-    for (s, e, span, face) in segs {
+    for (s, e, span, face, level) in segs {
         let f = &book.faces[face];
         let scale = 1.0 / f.upem;
-        let shaped = f.shape(&text[s..e]);
+        let rtl = level.is_some_and(|l| l.is_rtl());
+        let shaped = f.shape_directed(&text[s..e], level.map(|_| rtl));
         let infos = shaped.glyph_infos();
         let pos = shaped.glyph_positions();
-        // Cluster ends: the next distinct cluster start (LTR text only).
+        // Cluster ends: the next distinct cluster start.
         let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
         starts.sort_unstable();
         starts.dedup();
+        // Glyphs are kept in logical order (a right-to-left run comes out of
+        // the shaper reversed; each line turns it back).
+        let mut order: Vec<usize> = (0..infos.len()).collect();
+        if rtl {
+            order.reverse();
+        }
         let mut prev_cluster = usize::MAX;
-        for (info, p) in infos.iter().zip(pos) {
+        for (info, p) in order.into_iter().map(|k| (&infos[k], &pos[k])) {
             let cs = info.cluster as usize;
             let first = cs != prev_cluster;
             prev_cluster = cs;
@@ -646,12 +729,22 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
     // Glyphs are in text order: find the line's slice by binary search.
     let from = m.glyphs.partition_point(|g| g.start < start);
     let to = m.glyphs.partition_point(|g| g.start < end);
+    // Each run's bidi level, for the visual order below.
+    let mut run_levels: Vec<Option<Level>> = Vec::new();
+    let mut after_space = false;
     for g in &m.glyphs[from..to] {
-        if line
-            .runs
-            .last()
-            .is_none_or(|r| r.face != g.face || r.span != g.span)
-        {
+        let level = m.levels.get(g.start).copied();
+        // A right-to-left run also ends after each space: extractors (pdf.js,
+        // poppler) reverse each drawn piece and keep the pieces in drawing
+        // order, so words are drawn one by one in logical order.
+        let word_end = after_space && g.start != last_cluster;
+        after_space = text[g.start..g.end].ends_with(' ');
+        if line.runs.last().is_none_or(|r| {
+            r.face != g.face
+                || r.span != g.span
+                || run_levels.last() != Some(&level)
+                || (r.rtl && word_end)
+        }) {
             line.runs.push(LaidRun {
                 x,
                 width: 0.0,
@@ -660,7 +753,9 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
                 size: m.sizes.get(g.span).copied().unwrap_or(0.0),
                 span: g.span,
                 glyphs: Vec::new(),
+                rtl: level.is_some_and(|l| l.is_rtl()),
             });
+            run_levels.push(level);
             last_cluster = usize::MAX;
         }
         let Some(run) = line.runs.last_mut() else {
@@ -694,7 +789,27 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
         x += g.advance + gap;
     }
     line.width = x;
+    if !m.levels.is_empty() {
+        let levels: Vec<Level> = run_levels.into_iter().flatten().collect();
+        place_visually(&mut line, &levels);
+    }
     line
+}
+
+/// Rule L2 on one line: runs are placed from the left in visual order, and
+/// a right-to-left run's glyphs turned back to the shaper's visual order.
+/// The line's trailing spaces are already gone, so rule L1 changes nothing.
+fn place_visually(line: &mut LaidLine, levels: &[Level]) {
+    let order = unicode_bidi::BidiInfo::reorder_visual(levels);
+    let mut x = 0.0;
+    for i in order {
+        let run = &mut line.runs[i];
+        run.x = x;
+        x += run.width;
+        if run.rtl {
+            run.glyphs.reverse();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -889,6 +1004,150 @@ mod tests {
         // drawn: it is part of the first one's cluster).
         assert!(!laid.missing.contains(&'\u{200D}'), "{:?}", laid.missing);
         assert_eq!(laid.missing[0], '👩');
+    }
+
+    /// A laid line's characters left to right: each glyph's cluster text at
+    /// its pen x (a right-to-left run's clusters come out reversed).
+    fn visual(line: &LaidLine) -> String {
+        let mut at: Vec<(f32, &str)> = Vec::new();
+        for r in &line.runs {
+            let mut pen = r.x;
+            let mut prev = None;
+            for g in &r.glyphs {
+                if prev != Some(g.start) {
+                    at.push((pen, &r.text[g.start as usize..g.end as usize]));
+                }
+                prev = Some(g.start);
+                pen += g.advance;
+            }
+        }
+        at.sort_by(|a, b| a.0.total_cmp(&b.0));
+        at.into_iter().map(|(_, t)| t).collect()
+    }
+
+    fn lay_one(text: &str, width: f32) -> Laid {
+        let style = SpanStyle {
+            size: 10.0,
+            bold: false,
+        };
+        layout(FontBook::bundled(), &[(text, style)], width)
+    }
+
+    #[test]
+    fn right_to_left_runs_are_placed_in_visual_order_and_keep_logical_text() {
+        // The bundled face has neither Arabic nor Hebrew (drawn as .notdef
+        // and reported): order must hold without a face for them too.
+        for (text, rtl, seen) in [
+            (
+                "محمد علي (ムハンマド・アリー, カイロ) — 司会の補助",
+                true,
+                "司会の補助 — )ムハンマド・アリー, カイロ( يلع دمحم",
+            ),
+            (
+                "שלום עולם — 日本語のテキスト",
+                true,
+                "日本語のテキスト — םלוע םולש",
+            ),
+            ("عام 2020 في 10月", true, "10月 يف 2020 ماع"),
+            (
+                "翻訳は محمد علي さん (カイロ)",
+                false,
+                "翻訳は يلع دمحم さん (カイロ)",
+            ),
+        ] {
+            let laid = lay_one(text, 1000.0);
+            assert_eq!(laid.rtl, rtl, "{text}");
+            assert_eq!(laid.lines.len(), 1);
+            let line = &laid.lines[0];
+            assert_eq!(line.text(), text, "runs keep the logical order");
+            assert_eq!(visual(line), seen);
+            let rtl_char = text.chars().find(|c| ('\u{590}'..'\u{700}').contains(c));
+            assert!(laid.missing.contains(&rtl_char.unwrap()), "{text}");
+            // Runs tile the line without overlap.
+            let mut spans: Vec<(f32, f32)> = line.runs.iter().map(|r| (r.x, r.width)).collect();
+            spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut x = 0.0;
+            for (rx, w) in spans {
+                assert!((rx - x).abs() < 0.01, "{text}: gap or overlap at {rx}");
+                x += w;
+            }
+            assert!((x - line.width).abs() < 0.01);
+        }
+    }
+
+    #[test]
+    fn brackets_in_a_right_to_left_run_are_mirrored_by_the_shaper() {
+        let laid = lay_one("محمد (علي)", 1000.0);
+        let glyph_of = |line: &LaidLine, c: &str| {
+            line.runs
+                .iter()
+                .flat_map(|r| r.glyphs.iter().map(move |g| (r, g)))
+                .find(|(r, g)| &r.text[g.start as usize..g.end as usize] == c)
+                .map(|(_, g)| g.id)
+                .unwrap()
+        };
+        let ltr = lay_one("(x)", 1000.0);
+        let line = &laid.lines[0];
+        assert_eq!(glyph_of(line, "("), glyph_of(&ltr.lines[0], ")"));
+        assert_eq!(glyph_of(line, ")"), glyph_of(&ltr.lines[0], "("));
+    }
+
+    #[test]
+    fn right_to_left_lines_break_on_the_logical_text() {
+        let text = "שלום עולם שלום עולם שלום עולם";
+        let laid = lay_one(text, 100.0);
+        assert!(laid.lines.len() > 1);
+        let joined: Vec<String> = laid.lines.iter().map(LaidLine::text).collect();
+        assert_eq!(joined.join(" "), text);
+        // Each line reads from its right end.
+        for line in &laid.lines {
+            assert_eq!(visual(line), line.text().chars().rev().collect::<String>());
+            assert!(line.runs.iter().all(|r| r.rtl));
+        }
+    }
+
+    #[test]
+    fn paragraph_direction_comes_from_the_first_strong_character() {
+        assert!(starts_right_to_left("«محمد» 司会"));
+        assert!(starts_right_to_left("2020 שלום"));
+        assert!(!starts_right_to_left("司会 محمد"));
+        assert!(!starts_right_to_left("(2020)"));
+        for text in ["محمد علي (カイロ)", "翻訳は محمد"] {
+            let shaped = shape_paragraph(FontBook::bundled(), &[(text, false)]);
+            assert_eq!(shaped.rtl(), starts_right_to_left(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_quick_check_misses_no_right_to_left_character() {
+        use unicode_bidi::BidiClass::{AL, AN, R, RLE, RLI, RLO};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if matches!(unicode_bidi::bidi_class(c), R | AL | AN | RLE | RLI | RLO) {
+                assert!(may_be_rtl(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn text_with_no_right_to_left_character_skips_bidi() {
+        let shaped = shape_paragraph(
+            FontBook::bundled(),
+            &[("注意機構 Attention (2017) ١٢", false)],
+        );
+        assert!(!shaped.levels.is_empty(), "Arabic digits take part");
+        let shaped = shape_paragraph(FontBook::bundled(), &[("注意機構 Attention (2017)", false)]);
+        assert!(shaped.levels.is_empty() && !shaped.rtl());
+        // One run per face and span, as before bidi.
+        assert_eq!(
+            lay_one("注意機構 Attention (2017)", 1000.0).lines[0]
+                .runs
+                .len(),
+            1
+        );
+        // A right-to-left run splits only at its words.
+        let laid = lay_one("שלום עולם — 日本語", 1000.0);
+        let runs: Vec<&str> = laid.lines[0].runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(runs, ["שלום ", "עולם ", "— ", "日本語"]);
     }
 
     #[test]

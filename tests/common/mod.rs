@@ -148,3 +148,18 @@ pub fn diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// The parts of a PPTX file whose names start with `prefix`, one after
+/// another (`ppt/slides/slide`: the slides' XML).
+pub fn pptx_parts_xml(pptx: &Path, prefix: &str) -> String {
+    let bytes = std::fs::read(pptx).unwrap_or_else(|e| panic!("cannot read {pptx:?}: {e}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        if f.name().unwrap_or_default().starts_with(prefix) {
+            std::io::Read::read_to_string(&mut f, &mut xml).expect("UTF-8 part");
+        }
+    }
+    xml
+}
