@@ -321,8 +321,9 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     })
 }
 
-/// A zip archive of the entries in order (no zip64: an error past 4 GiB or
-/// 65,535 entries). The parts are compressed on all cores, so the work fills
+/// A zip archive of the entries in order. Past 65,535 entries (about 30,000
+/// slides) the count goes into zip64 end records; past 4 GiB, which would not
+/// fit in memory anyway, it is an error. The parts are compressed on all cores, so the work fills
 /// the core the PDF writer leaves idle; the bytes do not depend on the
 /// thread count.
 fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u8>, PptxError> {
@@ -342,7 +343,7 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
         ))
     };
     let u32_of = |n: usize| u32::try_from(n).map_err(|_| too_large());
-    let count = u16::try_from(packed.len()).map_err(|_| too_large())?;
+    let entries = packed.len();
     let total: usize = packed
         .iter()
         .map(|p| 30 + 46 + 2 * p.name.len() + p.data.len())
@@ -383,6 +384,28 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
     let cd_offset = u32_of(out.len())?;
     let cd_size = u32_of(central.len())?;
     out.extend_from_slice(&central);
+    let count = match u16::try_from(entries) {
+        Ok(n) if n < u16::MAX => n,
+        _ => {
+            // Zip64 end of central directory record, then its locator.
+            let record = u64::try_from(out.len()).map_err(|_| too_large())?;
+            out.extend_from_slice(&0x0606_4b50u32.to_le_bytes());
+            out.extend_from_slice(&44u64.to_le_bytes());
+            // Made by and needed: version 4.5 (zip64).
+            out.extend_from_slice(&45u16.to_le_bytes());
+            out.extend_from_slice(&45u16.to_le_bytes());
+            out.extend_from_slice(&[0; 8]);
+            out.extend_from_slice(&(entries as u64).to_le_bytes());
+            out.extend_from_slice(&(entries as u64).to_le_bytes());
+            out.extend_from_slice(&u64::from(cd_size).to_le_bytes());
+            out.extend_from_slice(&u64::from(cd_offset).to_le_bytes());
+            out.extend_from_slice(&0x0706_4b50u32.to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&record.to_le_bytes());
+            out.extend_from_slice(&1u32.to_le_bytes());
+            u16::MAX
+        }
+    };
     out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&count.to_le_bytes());
@@ -396,6 +419,34 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Zip readers find every part, past 65,535 too (zip64 end records).
+    #[test]
+    fn zips_read_back() {
+        for n in [3usize, 70_000] {
+            let entries: Vec<(String, Vec<u8>, bool)> = (0..n)
+                .map(|i| {
+                    (
+                        format!("p/{i}.xml"),
+                        format!("<a>{i}</a>").into_bytes(),
+                        i % 2 == 0,
+                    )
+                })
+                .collect();
+            let bytes = zip_entries(entries, dos_date((2020, 10, 7))).expect("zips");
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("reads");
+            assert_eq!(zip.len(), n);
+            for i in [0, n / 2, n - 1] {
+                let mut text = String::new();
+                std::io::Read::read_to_string(
+                    &mut zip.by_name(&format!("p/{i}.xml")).expect("part"),
+                    &mut text,
+                )
+                .expect("inflates");
+                assert_eq!(text, format!("<a>{i}</a>"));
+            }
+        }
+    }
 
     #[test]
     fn relative_targets() {
