@@ -33,6 +33,19 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (median(times), out.expect("at least one run"))
 }
 
+/// A command line whose leading `NAME=value` words are environment variables.
+fn command(cmd: &[String]) -> Command {
+    let vars = cmd.iter().take_while(|w| w.contains('=')).count();
+    let mut c = Command::new(&cmd[vars]);
+    c.args(&cmd[vars + 1..]);
+    for v in &cmd[..vars] {
+        if let Some((k, val)) = v.split_once('=') {
+            c.env(k, val);
+        }
+    }
+    c
+}
+
 /// Wall times of whole commands, run in turn round after round (after one
 /// warm-up round) so that drifts in the machine's speed hit all of them
 /// alike; `None` for a command that fails.
@@ -42,8 +55,7 @@ fn interleaved(rounds: usize, cmds: &[Vec<String>], dir: &Path) -> Vec<Option<Ve
         for (cmd, t) in cmds.iter().zip(times.iter_mut()) {
             let Some(list) = t else { continue };
             let start = Instant::now();
-            let ok = Command::new(&cmd[0])
-                .args(&cmd[1..])
+            let ok = command(cmd)
                 .current_dir(dir)
                 .output()
                 .is_ok_and(|o| o.status.success());
@@ -60,10 +72,9 @@ fn interleaved(rounds: usize, cmds: &[Vec<String>], dir: &Path) -> Vec<Option<Ve
 
 /// Peak memory (KB) of a command, from GNU time.
 fn peak_rss(cmd: &[String], dir: &Path) -> Option<u64> {
-    Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .args(cmd)
+    let vars = cmd.iter().take_while(|w| w.contains('=')).count();
+    let time = ["/usr/bin/time", "-f", "%M"].map(String::from);
+    command(&[&cmd[..vars], &time, &cmd[vars..]].concat())
         .current_dir(dir)
         .output()
         .ok()
@@ -162,18 +173,47 @@ fn main() {
     let o = out.path().to_string_lossy().into_owned();
     let sample_abs = root.join(SAMPLE).to_string_lossy().into_owned();
     let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    // Ours on all cores, then on one (`RAYON_NUM_THREADS=1`: the PDF and
+    // PPTX writers still run side by side, each on one thread).
+    let one = "RAYON_NUM_THREADS=1";
     let mut cmds = vec![
         owned(&[bin, "build", &sample_abs, "-o", &o, "--format", "pdf", "-q"]),
         owned(&[bin, "build", &sample_abs, "-o", &o, "-q"]),
+        owned(&[
+            one,
+            bin,
+            "build",
+            &sample_abs,
+            "-o",
+            &o,
+            "--format",
+            "pdf",
+            "-q",
+        ]),
+        owned(&[one, bin, "build", &sample_abs, "-o", &o, "-q"]),
     ];
+    let names = [
+        "surveydeck build → PDF",
+        "surveydeck build → PDF + PPTX",
+        "same, RAYON_NUM_THREADS=1 → PDF",
+        "same, RAYON_NUM_THREADS=1 → PDF + PPTX",
+    ];
+    // The shared folder beside this checkout or one of its parents' (worktrees).
+    let shared = root
+        .ancestors()
+        .skip(1)
+        .map(|a| a.join("shared"))
+        .find(|p| p.join("bench").exists())
+        .unwrap_or_else(|| root.join("../shared"));
     // Typst on the same slides with the same two fonts, if installed.
     let typst_dir = tempfile::tempdir().expect("tmp");
     let typst_pdf = typst_dir.path().join("deck.pdf");
     let typst_ready = (|| {
         let ok = Command::new("python3")
-            .args(["../shared/bench/seed_to_md.py", "--out"])
+            .arg(shared.join("bench/seed_to_md.py"))
+            .arg("--out")
             .arg(typst_dir.path())
-            .arg("../shared/seeds/000_9e3f0ab64c079ccc.txt")
+            .arg(shared.join("seeds/000_9e3f0ab64c079ccc.txt"))
             .output()
             .ok()?
             .status
@@ -202,7 +242,6 @@ fn main() {
     }
     let times = interleaved(31, &cmds, &root);
     println!("| command | median ms | peak RSS MB |\n| --- | ---: | ---: |");
-    let names = ["surveydeck build → PDF", "surveydeck build → PDF + PPTX"];
     for (i, t) in times.iter().enumerate() {
         let name = match names.get(i) {
             Some(n) => (*n).to_owned(),
@@ -233,28 +272,33 @@ fn main() {
             None => println!("| {name} | failed | |"),
         }
     }
-    match (&times[0], times.get(2)) {
-        (Some(ours), Some(Some(typst))) => {
-            // Per round, then the median: a slow moment slows both commands.
-            let mut ratios: Vec<f64> = ours
-                .iter()
-                .zip(typst)
-                .map(|(a, b)| ms(*b) / ms(*a))
-                .collect();
-            ratios.sort_by(f64::total_cmp);
-            println!(
-                "\nRatio typst / surveydeck (PDF): {:.2}× (median of per-round ratios; \
-                 quartiles {:.2}–{:.2}), {:.2}× from the medians",
-                ratios[ratios.len() / 2],
-                ratios[ratios.len() / 4],
-                ratios[3 * ratios.len() / 4],
-                ms(median(typst.clone())) / ms(median(ours.clone()))
-            );
+    let typst = times.get(names.len()).cloned().flatten();
+    match &typst {
+        Some(typst) => {
+            println!();
+            for (name, ours) in names.iter().zip(&times) {
+                let Some(ours) = ours else { continue };
+                // Per round, then the median: a slow moment slows both commands.
+                let mut ratios: Vec<f64> = ours
+                    .iter()
+                    .zip(typst)
+                    .map(|(a, b)| ms(*b) / ms(*a))
+                    .collect();
+                ratios.sort_by(f64::total_cmp);
+                println!(
+                    "Typst / ({name}): {:.2}× (median of per-round ratios; \
+                     quartiles {:.2}–{:.2}), {:.2}× from the medians",
+                    ratios[ratios.len() / 2],
+                    ratios[ratios.len() / 4],
+                    ratios[3 * ratios.len() / 4],
+                    ms(median(typst.clone())) / ms(median(ours.clone()))
+                );
+            }
         }
-        _ if typst_ready.is_none() => {
+        None if typst_ready.is_none() => {
             println!("| typst compile | not installed (cargo install --locked typst-cli) | |")
         }
-        _ => {}
+        None => {}
     }
 
     println!(

@@ -162,6 +162,13 @@ impl Run {
 
 /// Runs every step of a build in memory; nothing is written.
 pub fn run(opts: &Options) -> Run {
+    // Layout needs the phrase model and the bundled fonts, built once per
+    // process: build them on rayon's pool (starting it too) while this
+    // thread reads the survey, instead of after it.
+    rayon::spawn(|| {
+        crate::text::phrase::model_loaded();
+        crate::text::FontBook::bundled();
+    });
     let loaded = document::load(
         &opts.survey,
         &LoadOptions {

@@ -36,12 +36,10 @@ struct Ctx<'a> {
     lang_ja: bool,
 }
 
-/// Where a mapping key is written: the nearest line at or above `value` that
-/// starts with the key (quoted or not) and a colon. serde gives us the
-/// value's position only.
 /// The fields of a paper still holding a `TODO` placeholder, each with the
 /// line of its first TODO after the paper's key (or the key itself).
-fn todos(p: &types::Paper, text: &str, key: Pos) -> Vec<(&'static str, Pos)> {
+/// `lines` are the survey's lines.
+fn todos(p: &types::Paper, lines: &[&str], key: Pos) -> Vec<(&'static str, Pos)> {
     let is_todo = |s: &str| s.trim() == "TODO";
     let any_todo = |b: &[Bullet]| {
         b.iter().any(|x| match x {
@@ -50,7 +48,6 @@ fn todos(p: &types::Paper, text: &str, key: Pos) -> Vec<(&'static str, Pos)> {
         })
     };
     let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
     let find = |field: &str| {
         let start = key.line as usize;
         let indent = |l: &str| l.len() - l.trim_start().len();
@@ -90,8 +87,11 @@ fn todos(p: &types::Paper, text: &str, key: Pos) -> Vec<(&'static str, Pos)> {
     out
 }
 
-fn key_pos(text: &str, key: &str, value: Pos) -> Pos {
-    let lines: Vec<&str> = text.lines().collect();
+/// Where a mapping key is written: the nearest line at or above `value` that
+/// starts with the key (quoted or not) and a colon. serde gives us the
+/// value's position only. `lines` are the survey's lines, split once per
+/// survey: splitting them per paper made large surveys quadratic.
+fn key_pos(lines: &[&str], key: &str, value: Pos) -> Pos {
     let upto = (value.line as usize).min(lines.len());
     for n in (0..upto).rev() {
         let line = lines[n];
@@ -132,10 +132,11 @@ pub fn resolve(
     };
     let meta = cx.meta(&survey.deck);
     cx.lang_ja = meta.language.starts_with("ja");
+    let lines: Vec<&str> = source_text.lines().collect();
     for (id, paper) in survey.papers.iter() {
         cx.check_paper(paper);
-        let key = key_pos(source_text, id, Pos::from(paper.referenced));
-        for (field, line) in todos(&paper.value, source_text, key) {
+        let key = key_pos(&lines, id, Pos::from(paper.referenced));
+        for (field, line) in todos(&paper.value, &lines, key) {
             cx.diags.push(
                 Diagnostic::warning(format!("paper `{id}`: `{field}` is still TODO"))
                     .at(path, line)
@@ -289,7 +290,7 @@ pub fn resolve(
         if !cx.used.contains(id) {
             cx.diags.push(
                 Diagnostic::warning(format!("paper `{id}` is defined but no section shows it"))
-                    .at(path, key_pos(source_text, id, Pos::from(paper.referenced)))
+                    .at(path, key_pos(&lines, id, Pos::from(paper.referenced)))
                     .help("add it to a ranking's `papers`, or remove it"),
             );
         }

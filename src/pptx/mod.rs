@@ -32,12 +32,12 @@ mod slide;
 mod text;
 mod xml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use rayon::prelude::*;
 
-use crate::pages::{Document, Item, PageKind, Role};
+use crate::pages::{Document, GlyphRun, Item, PageKind, Role};
 use package::{Package, Rels, ct, rel};
 use parts::{EmbeddedFace, PresentationSpec, ThemeSpec};
 
@@ -157,33 +157,65 @@ fn family(f: Option<&crate::pages::FontInfo>) -> &str {
 
 /// What each face draws, for subsetting.
 fn font_usage(doc: &Document) -> BTreeMap<usize, fonts::Usage> {
-    let mut usage: BTreeMap<usize, fonts::Usage> = BTreeMap::new();
-    for page in &doc.pages {
-        for item in &page.items {
-            let Item::Text(t) = item else { continue };
-            for p in &t.paragraphs {
-                let runs = p.marker.iter().chain(p.lines.iter().flat_map(|l| &l.runs));
-                for r in runs {
-                    if r.font >= doc.fonts.len() {
-                        continue;
-                    }
-                    let u = usage.entry(r.font).or_default();
-                    u.glyphs.extend(r.glyphs.iter().map(|g| g.id));
-                    u.chars.extend(r.text.chars());
-                    // The writer joins soft-wrapped lines with spaces.
-                    u.chars.insert(' ');
-                }
-            }
+    // Tens of thousands of glyphs and characters, a few hundred distinct:
+    // a bitmap of glyph ids and a sorted list of characters per face, turned
+    // into sets once, cost a fraction of inserting each into a tree.
+    let mut seen: BTreeMap<usize, (Vec<u64>, Vec<char>)> = BTreeMap::new();
+    for r in text_runs(doc) {
+        let (glyphs, chars) = seen
+            .entry(r.font)
+            .or_insert_with(|| (vec![0; 1 << 10], Vec::new()));
+        for g in &r.glyphs {
+            glyphs[usize::from(g.id >> 6)] |= 1 << (g.id & 63);
+        }
+        chars.extend(r.text.chars());
+        // The writer joins soft-wrapped lines with spaces.
+        chars.push(' ');
+        // Keeps a very large deck's list short.
+        if chars.len() > 1 << 16 {
+            chars.sort_unstable();
+            chars.dedup();
         }
     }
-    usage
+    seen.into_iter()
+        .map(|(font, (glyphs, mut chars))| {
+            chars.sort_unstable();
+            chars.dedup();
+            let glyphs = glyphs
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &w)| {
+                    (0..64u16)
+                        .filter(move |b| w & (1 << b) != 0)
+                        .map(move |b| (i as u16) << 6 | b)
+                })
+                .collect();
+            let chars = chars.into_iter().collect();
+            (font, fonts::Usage { glyphs, chars })
+        })
+        .collect()
+}
+
+/// Each text run of the deck whose face the deck lists.
+fn text_runs(doc: &Document) -> impl Iterator<Item = &GlyphRun> {
+    doc.pages
+        .iter()
+        .flat_map(|page| &page.items)
+        .filter_map(|item| match item {
+            Item::Text(t) => Some(&t.paragraphs),
+            _ => None,
+        })
+        .flatten()
+        .flat_map(|p| p.marker.iter().chain(p.lines.iter().flat_map(|l| &l.runs)))
+        .filter(|r| r.font < doc.fonts.len())
 }
 
 /// The faces the deck draws with that the PPTX cannot carry, with the reason
 /// (for a note: PowerPoint then needs them installed).
 pub fn faces_not_embedded(doc: &Document) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for font in font_usage(doc).into_keys() {
+    let used: BTreeSet<usize> = text_runs(doc).map(|r| r.font).collect();
+    for font in used {
         if let Some(why) = fonts::not_embeddable(&doc.fonts[font])
             && !out.iter().any(|(f, _)| *f == doc.fonts[font].family)
         {
