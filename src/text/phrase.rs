@@ -4,7 +4,7 @@
 //! gives integer scores to character n-grams around each position; a phrase
 //! starts where the scores sum above half their total. The scorer is ours:
 //! the published Rust port reads an older model format, and the rule is a
-//! dozen lines. `tests/phrases.rs` checks it against BudouX's quality set.
+//! dozen lines. `tests/it/phrases.rs` checks it against BudouX's quality set.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -1,6 +1,6 @@
 //! The PDF's structure, read back with lopdf, and its extracted text.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

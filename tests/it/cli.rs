@@ -1,8 +1,7 @@
 //! The command line: outputs and their names, atomic replacement, exit codes,
 //! `new`, `schema`, `--help`, and determinism.
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::path::Path;
 

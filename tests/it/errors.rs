@@ -5,8 +5,7 @@
 //! the line numbers alongside) and the help where there is a suggestion; and
 //! that the process did not panic and wrote nothing.
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -6,9 +6,9 @@
 //! edition, Transitional; see that folder's README). Under `CI=true` a
 //! missing `xmllint` or schema folder fails the test.
 //!
-//! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --test ooxml`.
+//! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --release --test it ooxml::`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};

@@ -6,10 +6,9 @@
 //! fonts-dejavu-core, which `.ci/run` installs); without system fonts the
 //! order must hold too, drawn as boxes with a warning.
 
-mod common;
+use crate::common;
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //!   transcript equal texts written by hand from `samples/minimal.yaml`
 //!   (`tests/expected/`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -13,7 +13,7 @@ use surveydeck::text::linebreak::{
     Strictness, class, is_japanese_letter, no_start_at, opportunities_at,
 };
 
-const TEST: &str = include_str!("data/unicode/LineBreakTest.txt");
+const TEST: &str = include_str!("../data/unicode/LineBreakTest.txt");
 
 /// One test case: the text and the byte offsets where UAX #14 allows a
 /// break (not counting the start and the end of the text).

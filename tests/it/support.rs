@@ -1,4 +1,4 @@
-//! Shared helpers for the CLI-level tests (`tests/errors.rs`, `tests/cli.rs`):
+//! Shared helpers for the CLI-level tests (`errors`, `cli` and others):
 //! run the built binary in a temporary folder, with a hang guard, and pick
 //! diagnostics out of its stderr.
 

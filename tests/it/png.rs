@@ -2,8 +2,7 @@
 //! slide of our PDF rasterised by poppler (`pdftoppm`) at the same size; the
 //! contact sheet and share card; the command-line flags and file names.
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

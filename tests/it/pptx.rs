@@ -3,9 +3,9 @@
 //! The fixture shapes its text with rustybuzz over the bundled font and
 //! breaks lines greedily itself, so these tests (and the snapshots under
 //! `tests/snapshots/pptx/`) do not move when the layout engine changes.
-//! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --test pptx`.
+//! Re-bless the snapshots with `SURVEYDECK_BLESS=1 cargo test --release --test it pptx::`.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
@@ -19,8 +19,8 @@ use surveydeck::pages::{
 };
 use surveydeck::pptx::{PptxOptions, write_pptx};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/BIZUDPGothic-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/BIZUDPGothic-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Bold.ttf");
 
 // ---------------------------------------------------------------- fixture
 
@@ -1195,7 +1195,7 @@ fn output_is_deterministic() {
     let t = f.last_modified().unwrap();
     assert_eq!((t.year(), t.month(), t.day()), (2020, 10, 7));
     // For checking by hand (check-pptx, LibreOffice):
-    // SURVEYDECK_PPTX_OUT=/tmp/fixture.pptx cargo test --test pptx deterministic
+    // SURVEYDECK_PPTX_OUT=/tmp/fixture.pptx cargo test --release --test it pptx::deterministic
     if let Some(path) = std::env::var_os("SURVEYDECK_PPTX_OUT") {
         std::fs::write(&path, &a).expect("write the fixture deck");
         let mut json = PathBuf::from(path);

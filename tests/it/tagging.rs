@@ -1,6 +1,6 @@
 //! Tagged PDF: the structure tree read back, and PDF/UA-1 on the samples.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

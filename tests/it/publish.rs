@@ -158,7 +158,7 @@ fn csl_json_validates_against_the_csl_schema() {
     });
     let data: serde_json::Value = serde_json::from_slice(file(&out, ".json")).unwrap();
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/csl/csl-data.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/csl/csl-data.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(&data)

@@ -4,10 +4,9 @@
 //! slides; fixing it recovers; Ctrl-C ends it cleanly. Headless Chromium
 //! loads the page and its screenshot shows a slide.
 
-mod common;
+use crate::common;
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -6,10 +6,9 @@
 //! and fonts-dejavu-extra, and pdf.js in scripts/pdfjs (`.ci/run` installs
 //! them all).
 
-mod common;
+use crate::common;
 
-#[path = "errors/support.rs"]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
