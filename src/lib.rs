@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod png;
 pub mod pptx;
 pub mod references;
+pub mod sfnt;
 pub mod text;
 pub mod theme;
 pub mod watch;

@@ -2,6 +2,7 @@
 //! subsets with ToUnicode built from our text, so copied text is exact.
 
 mod png;
+mod spacing;
 
 use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
@@ -59,6 +60,10 @@ impl Default for PdfOptions {
 /// registered once so krilla writes it once.
 struct Resources {
     fonts: HashMap<usize, Font>,
+    /// Each font's advances, and its wide face with the new id of each of
+    /// its glyphs (see `spacing`), for fonts with glyphs before a gap.
+    metrics: HashMap<usize, Option<spacing::Metrics>>,
+    wide: HashMap<usize, (Font, HashMap<u16, u16>)>,
     images: HashMap<usize, Image>,
     /// Smooth upscaled images; PDF/A forbids the flag.
     interpolate: bool,
@@ -76,6 +81,8 @@ impl Resources {
     fn new() -> Self {
         Resources {
             fonts: HashMap::new(),
+            metrics: HashMap::new(),
+            wide: HashMap::new(),
             images: HashMap::new(),
             interpolate: true,
             carrier: None,
@@ -91,6 +98,42 @@ impl Resources {
         let f = Font::new(bytes.into(), info.index)?;
         self.fonts.insert(i, f.clone());
         Some(f)
+    }
+
+    /// Makes the wide faces for the glyphs that come before a gap.
+    fn widen(&mut self, doc: &Pages) {
+        for (font, glyphs) in spacing::gap_glyphs(doc) {
+            let Some(info) = doc.fonts.get(font) else {
+                continue;
+            };
+            let Some((data, ids)) = spacing::wide_face(info.data, info.index, &glyphs) else {
+                continue;
+            };
+            let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(data);
+            if let Some(f) = Font::new(data.into(), 0) {
+                self.wide.insert(font, (f, ids));
+            }
+        }
+    }
+
+    /// For each glyph of the run, whether it is drawn from the wide face.
+    fn gaps(&mut self, doc: &Pages, r: &pages::GlyphRun) -> Vec<bool> {
+        let none = vec![false; r.glyphs.len()];
+        let Some((_, ids)) = self.wide.get(&r.font) else {
+            return none;
+        };
+        let m = self
+            .metrics
+            .entry(r.font)
+            .or_insert_with(|| doc.fonts.get(r.font).and_then(spacing::Metrics::new));
+        let Some(m) = m else {
+            return none;
+        };
+        m.gap_after(r)
+            .into_iter()
+            .zip(&r.glyphs)
+            .map(|(gap, g)| gap && ids.contains_key(&g.id))
+            .collect()
     }
 
     fn image(&mut self, doc: &Pages, i: usize) -> Result<Figure, String> {
@@ -142,6 +185,7 @@ pub fn write_pdf(doc: &Pages, opts: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     };
     let mut pdf = Document::new_with(settings);
     let mut res = Resources::new();
+    res.widen(doc);
     res.interpolate = !opts
         .standards
         .iter()
@@ -846,12 +890,21 @@ fn draw_run(
         .font(doc, r.font)
         .ok_or("a bundled font could not be loaded")?;
     let size = r.size;
+    // Glyphs followed by a gap are drawn from the wide face, so that the
+    // gap does not extract as a space (see `spacing`).
+    let gaps = res.gaps(doc, r);
+    let wide = res.wide.get(&r.font);
     let glyphs: Vec<KrillaGlyph> = r
         .glyphs
         .iter()
-        .map(|g| {
+        .zip(&gaps)
+        .map(|(g, &gap)| {
+            let id = match wide {
+                Some((_, ids)) if gap => ids[&g.id],
+                _ => g.id,
+            };
             KrillaGlyph::new(
-                GlyphId::new(u32::from(g.id)),
+                GlyphId::new(u32::from(id)),
                 g.advance / size,
                 g.dx / size,
                 g.dy / size,
@@ -875,14 +928,30 @@ fn draw_run(
             0.0,
         ));
     }
-    s.draw_glyphs(
-        Point::from_xy(r.x, r.baseline),
-        &glyphs,
-        font,
-        &r.text,
-        size,
-        false,
-    );
+    // One piece per stretch of plain glyphs, one per glyph before a gap.
+    let mut x = r.x;
+    let mut from = 0;
+    while from < glyphs.len() {
+        let (to, face) = match wide {
+            Some((wide, _)) if gaps[from] => (from + 1, wide),
+            _ => (
+                (from + 1..glyphs.len())
+                    .find(|&i| gaps[i])
+                    .unwrap_or(glyphs.len()),
+                &font,
+            ),
+        };
+        s.draw_glyphs(
+            Point::from_xy(x, r.baseline),
+            &glyphs[from..to],
+            face.clone(),
+            &r.text,
+            size,
+            false,
+        );
+        x += r.glyphs[from..to].iter().map(|g| g.advance).sum::<f32>();
+        from = to;
+    }
     if r.italic {
         s.pop();
     }

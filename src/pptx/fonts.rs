@@ -19,6 +19,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::sfnt;
+
 use rustybuzz::ttf_parser;
 
 use super::PptxError;
@@ -49,14 +51,6 @@ fn font_error(what: impl std::fmt::Display) -> PptxError {
     PptxError::Font(what.to_string())
 }
 
-fn be_u16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn be_u32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
-}
-
 /// PANOSE and the Japanese code page bit from the face's OS/2 table.
 pub fn facts(data: &[u8], index: u32) -> FaceFacts {
     let os2 = ttf_parser::Face::parse(data, index)
@@ -67,7 +61,7 @@ pub fn facts(data: &[u8], index: u32) -> FaceFacts {
         .map(|p| p.iter().map(|b| format!("{b:02X}")).collect());
     // ulCodePageRange1 bit 17: JIS/Japan (version 1 tables and later).
     let japanese = os2
-        .and_then(|t| be_u32(t, 78))
+        .and_then(|t| sfnt::be_u32(t, 78))
         .is_some_and(|r| r & (1 << 17) != 0);
     FaceFacts { panose, japanese }
 }
@@ -82,7 +76,7 @@ pub fn not_embeddable(info: &crate::pages::FontInfo) -> Option<&'static str> {
     let fs_type = face
         .raw_face()
         .table(ttf_parser::Tag::from_bytes(b"OS/2"))
-        .and_then(|t| be_u16(t, 8))
+        .and_then(|t| sfnt::be_u16(t, 8))
         .unwrap_or(0);
     // Bits 0-3 are the usage permission: 2 is restricted; bit 9 is bitmap only.
     if fs_type & 0x000F == 0x0002 || fs_type & 0x0200 != 0 {
@@ -115,7 +109,7 @@ pub fn fntdata(data: &[u8], index: u32, usage: &Usage) -> Result<Vec<u8>, PptxEr
     }
     let sub = subsetter::subset(data, index, &remapper).map_err(font_error)?;
 
-    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = read_tables(&sub)
+    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = sfnt::read_tables(&sub)
         .ok_or_else(|| font_error("the subsetter returned an unreadable font"))?
         .into_iter()
         .map(|(t, d)| (t, d.to_vec()))
@@ -138,71 +132,8 @@ pub fn fntdata(data: &[u8], index: u32, usage: &Usage) -> Result<Vec<u8>, PptxEr
         }
         tables.insert(*b"OS/2", os2);
     }
-    let ttf = build_sfnt(tables)?;
+    let ttf = sfnt::build(tables).map_err(font_error)?;
     eot(&face, &ttf)
-}
-
-/// The table directory of an sfnt: (tag, bytes) in file order.
-fn read_tables(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
-    let n = be_u16(font, 4)? as usize;
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let rec = 12 + 16 * i;
-        let tag: [u8; 4] = font.get(rec..rec + 4)?.try_into().ok()?;
-        let off = be_u32(font, rec + 8)? as usize;
-        let len = be_u32(font, rec + 12)? as usize;
-        out.push((tag, font.get(off..off.checked_add(len)?)?));
-    }
-    Some(out)
-}
-
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, c| {
-        let mut b = [0u8; 4];
-        b[..c.len()].copy_from_slice(c);
-        sum.wrapping_add(u32::from_be_bytes(b))
-    })
-}
-
-/// A TrueType file from whole tables, sorted by tag as the spec asks, with
-/// table checksums and `head.checkSumAdjustment` computed.
-fn build_sfnt(mut tables: BTreeMap<[u8; 4], Vec<u8>>) -> Result<Vec<u8>, PptxError> {
-    let n = u16::try_from(tables.len()).map_err(font_error)?;
-    if let Some(head) = tables.get_mut(b"head")
-        && let Some(adj) = head.get_mut(8..12)
-    {
-        adj.fill(0);
-    }
-    let selector = 15 - n.max(1).leading_zeros() as u16; // floor(log2 n)
-    let search = 16u16 << selector;
-    let mut out = Vec::new();
-    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
-    for v in [n, search, selector, n * 16 - search] {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-    let mut offset = 12 + 16 * tables.len();
-    let mut head_at = None;
-    for (tag, data) in &tables {
-        if tag == b"head" {
-            head_at = Some(offset);
-        }
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(data).to_be_bytes());
-        out.extend_from_slice(&u32::try_from(offset).map_err(font_error)?.to_be_bytes());
-        out.extend_from_slice(&u32::try_from(data.len()).map_err(font_error)?.to_be_bytes());
-        offset += data.len().next_multiple_of(4);
-    }
-    for data in tables.values() {
-        out.extend_from_slice(data);
-        out.resize(out.len().next_multiple_of(4), 0);
-    }
-    if let Some(at) = head_at {
-        let adj = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-        if let Some(slot) = out.get_mut(at + 8..at + 12) {
-            slot.copy_from_slice(&adj.to_be_bytes());
-        }
-    }
-    Ok(out)
 }
 
 /// A `cmap` table for sorted (code point, glyph) pairs: a format 4 subtable
@@ -322,12 +253,12 @@ fn eot(face: &ttf_parser::Face<'_>, ttf: &[u8]) -> Result<Vec<u8>, PptxError> {
     let os2 = raw
         .table(ttf_parser::Tag::from_bytes(b"OS/2"))
         .ok_or_else(|| font_error("the font has no OS/2 table"))?;
-    let head_adj = read_tables(ttf)
+    let head_adj = sfnt::read_tables(ttf)
         .and_then(|t| t.into_iter().find(|(tag, _)| tag == b"head"))
-        .and_then(|(_, d)| be_u32(d, 8))
+        .and_then(|(_, d)| sfnt::be_u32(d, 8))
         .ok_or_else(|| font_error("the subset has no head table"))?;
-    let os2_u16 = |at| be_u16(os2, at).unwrap_or(0);
-    let os2_u32 = |at| be_u32(os2, at).unwrap_or(0);
+    let os2_u16 = |at| sfnt::be_u16(os2, at).unwrap_or(0);
+    let os2_u32 = |at| sfnt::be_u32(os2, at).unwrap_or(0);
 
     let mut h: Vec<u8> = Vec::with_capacity(256);
     h.extend_from_slice(&[0; 8]); // EOTSize and FontDataSize, filled below
@@ -426,7 +357,7 @@ mod tests {
         );
         assert_eq!(name(&sub, 1), "BIZ UDPGothic");
         // The whole-font checksum rule holds after our rebuild.
-        assert_eq!(checksum(ttf), 0xB1B0_AFBA);
+        assert_eq!(sfnt::checksum(ttf), 0xB1B0_AFBA);
     }
 
     #[test]

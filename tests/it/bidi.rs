@@ -22,12 +22,12 @@ const HEBREW: &str = "שלום עולם — 日本語のテキスト";
 const NUMBERS: &str = "عام 2020 في 10月";
 const IN_JAPANESE: &str = "翻訳は محمد علي さん (カイロ)";
 /// Pieces of the paragraphs in the order the survey has them (extractors
-/// may drop the spaces between right-to-left words; `10 月` keeps the
-/// quarter-em between digits and kanji as a space).
+/// may drop the spaces between right-to-left words; the quarter em between
+/// digits and kanji is not a space in the text).
 const IN_ORDER: &[&[&str]] = &[
     &["محمد", "علي", "ムハンマド・アリー, カイロ", "司会の補助"],
     &["שלום", "עולם", "日本語のテキスト"],
-    &["عام", "2020", "في", "10 月"],
+    &["عام", "2020", "في", "10月"],
     &["翻訳は", "محمد", "علي", "さん (カイロ)"],
 ];
 const LONG: &str = "يقدم هذا البحث نموذج المحول (Transformer) الذي يعتمد كليا على آليات الانتباه دون تكرار أو التفاف، ويحقق 28.4 BLEU في الترجمة — 注意機構だけで翻訳の精度を大きく上げた";
