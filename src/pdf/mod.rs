@@ -60,9 +60,9 @@ impl Default for PdfOptions {
 /// registered once so krilla writes it once.
 struct Resources {
     fonts: HashMap<usize, Font>,
-    /// Each font's advances, and its wide face with the new id of each of
-    /// its glyphs (see `spacing`), for fonts with glyphs before a gap.
-    metrics: HashMap<usize, Option<spacing::Metrics>>,
+    /// The glyphs before a gap, and the wide face of each font that has
+    /// some, with the new id of each of its glyphs (see `spacing`).
+    gaps: HashMap<usize, Vec<bool>>,
     wide: HashMap<usize, (Font, HashMap<u16, u16>)>,
     images: HashMap<usize, Image>,
     /// Smooth upscaled images; PDF/A forbids the flag.
@@ -81,7 +81,7 @@ impl Resources {
     fn new() -> Self {
         Resources {
             fonts: HashMap::new(),
-            metrics: HashMap::new(),
+            gaps: HashMap::new(),
             wide: HashMap::new(),
             images: HashMap::new(),
             interpolate: true,
@@ -102,38 +102,20 @@ impl Resources {
 
     /// Makes the wide faces for the glyphs that come before a gap.
     fn widen(&mut self, doc: &Pages) {
-        for (font, glyphs) in spacing::gap_glyphs(doc) {
-            let Some(info) = doc.fonts.get(font) else {
+        let plan = spacing::plan(doc);
+        for (font, glyphs) in &plan.glyphs {
+            let Some(info) = doc.fonts.get(*font) else {
                 continue;
             };
-            let Some((data, ids)) = spacing::wide_face(info.data, info.index, &glyphs) else {
+            let Some((data, ids)) = spacing::wide_face(info.data, info.index, glyphs) else {
                 continue;
             };
             let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(data);
             if let Some(f) = Font::new(data.into(), 0) {
-                self.wide.insert(font, (f, ids));
+                self.wide.insert(*font, (f, ids));
             }
         }
-    }
-
-    /// For each glyph of the run, whether it is drawn from the wide face.
-    fn gaps(&mut self, doc: &Pages, r: &pages::GlyphRun) -> Vec<bool> {
-        let none = vec![false; r.glyphs.len()];
-        let Some((_, ids)) = self.wide.get(&r.font) else {
-            return none;
-        };
-        let m = self
-            .metrics
-            .entry(r.font)
-            .or_insert_with(|| doc.fonts.get(r.font).and_then(spacing::Metrics::new));
-        let Some(m) = m else {
-            return none;
-        };
-        m.gap_after(r)
-            .into_iter()
-            .zip(&r.glyphs)
-            .map(|(gap, g)| gap && ids.contains_key(&g.id))
-            .collect()
+        self.gaps = plan.runs;
     }
 
     fn image(&mut self, doc: &Pages, i: usize) -> Result<Figure, String> {
@@ -892,15 +874,20 @@ fn draw_run(
     let size = r.size;
     // Glyphs followed by a gap are drawn from the wide face, so that the
     // gap does not extract as a space (see `spacing`).
-    let gaps = res.gaps(doc, r);
     let wide = res.wide.get(&r.font);
+    let none = Vec::new();
+    let gaps = match wide {
+        Some(_) => res.gaps.get(&spacing::key(r)).unwrap_or(&none),
+        None => &none,
+    };
+    let gap = |i: usize| gaps.get(i).copied().unwrap_or(false);
     let glyphs: Vec<KrillaGlyph> = r
         .glyphs
         .iter()
-        .zip(&gaps)
-        .map(|(g, &gap)| {
+        .enumerate()
+        .map(|(i, g)| {
             let id = match wide {
-                Some((_, ids)) if gap => ids[&g.id],
+                Some((_, ids)) if gap(i) => ids[&g.id],
                 _ => g.id,
             };
             KrillaGlyph::new(
@@ -933,10 +920,10 @@ fn draw_run(
     let mut from = 0;
     while from < glyphs.len() {
         let (to, face) = match wide {
-            Some((wide, _)) if gaps[from] => (from + 1, wide),
+            Some((wide, _)) if gap(from) => (from + 1, wide),
             _ => (
                 (from + 1..glyphs.len())
-                    .find(|&i| gaps[i])
+                    .find(|&i| gap(i))
                     .unwrap_or(glyphs.len()),
                 &font,
             ),

@@ -24,22 +24,29 @@ use crate::sfnt;
 /// Gaps from this size (in ems) are given to the glyph before them.
 pub const BREAK_EM: f32 = 0.09;
 
-/// The advances of a font's own glyphs.
-pub struct Metrics {
-    face: Face<'static>,
+/// The advances of a font's own glyphs, read once from `hmtx` (a lookup
+/// per glyph through the parser cost more than the rest of this check).
+struct Metrics {
+    advances: Vec<u16>,
     units_per_em: f32,
 }
 
 impl Metrics {
-    pub fn new(info: &FontInfo) -> Option<Metrics> {
+    fn new(info: &FontInfo) -> Option<Metrics> {
         let face = Face::parse(info.data, info.index).ok()?;
+        let advances = (0..face.number_of_glyphs())
+            .map(|g| face.glyph_hor_advance(GlyphId(g)).unwrap_or(0))
+            .collect();
         let units_per_em = f32::from(face.units_per_em());
-        Some(Metrics { face, units_per_em })
+        Some(Metrics {
+            advances,
+            units_per_em,
+        })
     }
 
     /// The glyph's own advance at `size`.
     fn advance(&self, glyph: u16, size: f32) -> f32 {
-        let units = self.face.glyph_hor_advance(GlyphId(glyph)).unwrap_or(0);
+        let units = self.advances.get(usize::from(glyph)).copied().unwrap_or(0);
         f32::from(units) / self.units_per_em * size
     }
 
@@ -49,7 +56,7 @@ impl Metrics {
     /// width is a space already). Right-to-left runs are left as they are:
     /// their glyphs go backwards through the text, and splitting them would
     /// lose the reversed-order marking.
-    pub fn gap_after(&self, run: &GlyphRun) -> Vec<bool> {
+    fn gap_after(&self, run: &GlyphRun) -> Vec<bool> {
         let forward = run.glyphs.windows(2).all(|p| p[0].start <= p[1].start);
         run.glyphs
             .iter()
@@ -65,10 +72,24 @@ impl Metrics {
     }
 }
 
-/// The glyphs each font draws before a gap, over the whole document.
-pub fn gap_glyphs(doc: &Document) -> BTreeMap<usize, BTreeSet<u16>> {
+/// The runs with a glyph before a gap, and those glyphs of each font.
+#[derive(Default)]
+pub struct Plan {
+    /// Per run (by address: the plan lives while the document is borrowed),
+    /// which of its glyphs come before a gap.
+    pub runs: HashMap<usize, Vec<bool>>,
+    pub glyphs: BTreeMap<usize, BTreeSet<u16>>,
+}
+
+/// The address a run is known by in a [`Plan`].
+pub fn key(run: &GlyphRun) -> usize {
+    std::ptr::from_ref(run) as usize
+}
+
+/// Finds every glyph before a gap in the document.
+pub fn plan(doc: &Document) -> Plan {
     let mut metrics: HashMap<usize, Option<Metrics>> = HashMap::new();
-    let mut out: BTreeMap<usize, BTreeSet<u16>> = BTreeMap::new();
+    let mut out = Plan::default();
     for run in doc.pages.iter().flat_map(|p| p.runs()) {
         let Some(m) = metrics
             .entry(run.font)
@@ -76,11 +97,15 @@ pub fn gap_glyphs(doc: &Document) -> BTreeMap<usize, BTreeSet<u16>> {
         else {
             continue;
         };
-        for (g, gap) in run.glyphs.iter().zip(m.gap_after(run)) {
-            if gap {
-                out.entry(run.font).or_default().insert(g.id);
-            }
+        let gaps = m.gap_after(run);
+        if !gaps.contains(&true) {
+            continue;
         }
+        let glyphs = out.glyphs.entry(run.font).or_default();
+        for (g, _) in run.glyphs.iter().zip(&gaps).filter(|(_, gap)| **gap) {
+            glyphs.insert(g.id);
+        }
+        out.runs.insert(key(run), gaps);
     }
     out
 }
