@@ -30,6 +30,8 @@ const IN_ORDER: &[&[&str]] = &[
     &["عام", "2020", "في", "10月"],
     &["翻訳は", "محمد", "علي", "さん (カイロ)"],
 ];
+/// A word with a lam-alef ligature (two letters, one glyph), in MARKS.
+const LIGATURE: &str = "الانتباه";
 const LONG: &str = "يقدم هذا البحث نموذج المحول (Transformer) الذي يعتمد كليا على آليات الانتباه دون تكرار أو التفاف، ويحقق 28.4 BLEU في الترجمة — 注意機構だけで翻訳の精度を大きく上げた";
 const MARKS: &str = "قال مُحَمَّد: «الانتباه هو كل ما تحتاجه» (2017)";
 
@@ -324,6 +326,11 @@ fn text_layers_are_in_logical_order() {
                 "poppler -raw: {parts:?} out of order:\n{raw}"
             );
         }
+        // A ligature (lam-alef) keeps its letters in order.
+        assert!(
+            raw.contains(LIGATURE),
+            "poppler -raw lacks {LIGATURE:?}:\n{raw}"
+        );
     }
 
     let pdfjs = if common::tool("node").is_some() {
@@ -351,6 +358,10 @@ fn text_layers_are_in_logical_order() {
                 "pdf.js: {parts:?} out of order:\n{pdfjs}"
             );
         }
+        assert!(
+            pdfjs.contains(LIGATURE),
+            "pdf.js lacks {LIGATURE:?}:\n{pdfjs}"
+        );
     }
 
     // The PPTX: logical text, rtl on right-to-left paragraphs only.
