@@ -1,5 +1,5 @@
 // Prints the text pdf.js extracts from a PDF, page by page (pages end with a form feed).
-// Used by tests/fonts.rs; install with `npm install --prefix scripts/pdfjs`.
+// Used by tests/it/fonts.rs; install with `npm install --prefix scripts/pdfjs`.
 import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 const path = process.argv[2];
 const fs = await import("node:fs");
