@@ -1612,6 +1612,8 @@ struct ModelLine {
     line_height: f32,
     left: f32,
     right: f32,
+    /// The line belongs to the slide's title.
+    title: bool,
 }
 
 fn model_lines(page: &Page) -> Vec<ModelLine> {
@@ -1642,6 +1644,7 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
                     line_height: p.line_height,
                     left,
                     right: block.rect.right().max(line.x + line.width) + 2.0,
+                    title: block.role == Role::Title,
                 });
             }
         }
@@ -1870,27 +1873,44 @@ fn words_by_line<'w>(page: &Page, words: &'w [Word]) -> Vec<(ModelLine, Vec<&'w 
 }
 
 /// The words of each line must spell that line (markers included) on at
-/// least 97 % of the lines; all mismatches are printed. Returns the lines
-/// that break as laid out but whose LibreOffice words end past their
-/// block's right edge by more than 1 pt, as (slide, overshoot in pt, text).
+/// least 98 % of the lines, and on every line of every title; all
+/// mismatches are printed. Returns the lines that break as laid out but
+/// whose LibreOffice words end past their block's right edge by more than
+/// 1 pt, as (slide, overshoot in pt, text).
 fn check_libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Vec<(usize, f32, String)> {
-    let (matching, total, overflows) = libreoffice_breaks(doc, pages);
+    let b = libreoffice_breaks(doc, pages);
     assert!(
-        matching as f64 >= 0.97 * total as f64,
-        "only {matching} of {total} lines break as laid out"
+        b.matching as f64 >= 0.98 * b.total as f64,
+        "only {} of {} lines break as laid out",
+        b.matching,
+        b.total
     );
-    overflows
+    assert!(
+        b.titles.is_empty(),
+        "titles break elsewhere:\n{}",
+        b.titles.join("\n")
+    );
+    b.overflows
+}
+
+/// How LibreOffice broke the sample's lines.
+struct Breaks {
+    /// Lines that break as laid out, of `total`.
+    matching: usize,
+    total: usize,
+    /// As for [`check_libreoffice_breaks`].
+    overflows: Vec<(usize, f32, String)>,
+    /// The title lines that do not.
+    titles: Vec<String>,
 }
 
 /// How many of the sample's lines LibreOffice breaks as laid out, of how
-/// many (mismatches are printed), and the overflows as for
-/// [`check_libreoffice_breaks`].
-fn libreoffice_breaks(
-    doc: &Document,
-    pages: &[Vec<Word>],
-) -> (usize, usize, Vec<(usize, f32, String)>) {
+/// many (mismatches are printed), the overflows as for
+/// [`check_libreoffice_breaks`] and the mismatched title lines.
+fn libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Breaks {
     let mut total = 0;
     let mut mismatches: Vec<String> = Vec::new();
+    let mut titles = Vec::new();
     let mut overflows = Vec::new();
     for (n, (page, words)) in doc.pages.iter().zip(pages).enumerate() {
         for (line, ws) in words_by_line(page, words) {
@@ -1902,12 +1922,16 @@ fn libreoffice_breaks(
                     overflows.push((n + 1, end - line.right, line.text.clone()));
                 }
             } else {
-                mismatches.push(format!(
+                let m = format!(
                     "slide {}: expected {:?}\n           LibreOffice {:?}",
                     n + 1,
                     line.text,
                     text
-                ));
+                );
+                if line.title {
+                    titles.push(m.clone());
+                }
+                mismatches.push(m);
             }
         }
     }
@@ -1919,7 +1943,12 @@ fn libreoffice_breaks(
     for m in &mismatches {
         println!("  {m}");
     }
-    (matching, total, overflows)
+    Breaks {
+        matching,
+        total,
+        overflows,
+        titles,
+    }
 }
 
 /// LibreOffice in an English locale: its spacing between scripts makes
@@ -1936,8 +1965,11 @@ fn libreoffice_in_c_keeps_every_word_on_the_slide() {
     let Some((doc, frames, pages)) = libreoffice_render(setup) else {
         return;
     };
-    let (matching, total, _) = libreoffice_breaks(&doc, &pages);
-    println!("C locale: {matching} of {total} lines break as laid out");
+    let b = libreoffice_breaks(&doc, &pages);
+    println!(
+        "C locale: {} of {} lines break as laid out",
+        b.matching, b.total
+    );
     let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
     println!(
         "{} words leave their box:\n{}",
@@ -1948,11 +1980,13 @@ fn libreoffice_in_c_keeps_every_word_on_the_slide() {
 }
 
 /// LibreOffice in a Japanese locale (the users' own: no automatic space
-/// between scripts) breaks where our layout did on at least 97 % of the
-/// lines, no line that breaks so runs past its block, and every word stays
-/// inside its own text box. (LibreOffice 7.4 on Linux in this locale draws
-/// bold BIZ UDPGothic as Regular made bold, whose advances are narrower, so
-/// a few bold titles take one more character on their first line.)
+/// between scripts) breaks where our layout did on at least 98 % of the
+/// lines and on every title line, no line that breaks so runs past its
+/// block, and every word stays inside its own text box. (LibreOffice 7.4
+/// on Linux in this locale draws bold BIZ UDPGothic as Regular made bold,
+/// whose advances are narrower: the box widths model that too.) The lines
+/// that differ are figure captions, which our layout breaks between
+/// phrases and LibreOffice by characters, and a few body lines (printed).
 #[test]
 fn libreoffice_in_japanese_breaks_and_fits_every_line() {
     let setup = Setup {
@@ -2011,8 +2045,11 @@ fn libreoffice_without_the_font_keeps_every_word_on_the_slide() {
         let Some((doc, frames, pages)) = libreoffice_render(setup) else {
             return;
         };
-        let (matching, total, _) = libreoffice_breaks(&doc, &pages);
-        println!("{locale} without the font: {matching} of {total} lines break as laid out");
+        let b = libreoffice_breaks(&doc, &pages);
+        println!(
+            "{locale} without the font: {} of {} lines break as laid out",
+            b.matching, b.total
+        );
         let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
         println!(
             "{} words leave their box:\n{}",
