@@ -178,7 +178,7 @@ impl<'a> Faces<'a> {
     /// The advance of `text` (one cluster of `font`, `lo` as LibreOffice
     /// measures it in that face) as LibreOffice 7.4 measures it in a
     /// Japanese locale. There it draws bold BIZ UDPGothic as the Regular
-    /// face made bold, installed or not (measured on Linux: the PDF holds
+    /// face made bold (measured on Linux with the font installed: the PDF holds
     /// only Regular subsets, stroked; the C locale uses the Bold face), and
     /// the Regular face's proportional advances are up to 1 % narrower, so
     /// a bold title line took one more character there than in the PDF.
@@ -904,6 +904,93 @@ fn place<'p>(
     }
 }
 
+/// How many lines a renderer drawing the paragraph wider than any model
+/// above gives it in its box: LibreOffice outside Japanese locales (its
+/// space between scripts) in a face other than ours, with every Japanese
+/// character a full em wide, as in Noto Sans CJK, which LibreOffice takes
+/// where BIZ UDPGothic is not installed (measured: Japanese words up to
+/// 18 % wider than ours there, Latin ones narrower). It wraps greedily at
+/// our break opportunities, a link (a LibreOffice field) whole, and cuts a
+/// unit wider than the line at any character.
+fn wide_lines(pl: &Placed<'_>, faces: &Faces<'_>) -> usize {
+    let p = pl.para;
+    let lines: Vec<Vec<Cluster<'_>>> = p
+        .lines
+        .iter()
+        .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
+        .collect();
+    let scripts = resolve_scripts(&lines, Script::Latin);
+    // The paragraph's text, with the spaces our layout dropped at breaks,
+    // and each cluster's start in it, width, and whether the renderer may
+    // break before it (not inside a field).
+    let mut text = String::new();
+    let mut cl: Vec<(usize, f32, bool, bool)> = Vec::new();
+    let mut prev: Option<(&Cluster<'_>, Script)> = None;
+    for (i, (line, sc)) in lines.iter().zip(&scripts).enumerate() {
+        if i > 0 && pl.spaces.get(i - 1) == Some(&true) {
+            let size = line.first().map_or(p.size, |c| c.size);
+            cl.push((text.len(), size * 0.25, true, true));
+            text.push(' ');
+        }
+        for (k, (c, &script)) in line.iter().zip(sc).enumerate() {
+            let own = if c.text.chars().next().is_some_and(is_asian) {
+                c.lo.max(c.size)
+            } else {
+                c.lo
+            };
+            let space = prev.map_or(0.0, |(b, bs)| autospace(b, bs, script));
+            let in_field = c.link && k > 0 && line[k - 1].link;
+            cl.push((text.len(), own + space, !in_field, blank(c)));
+            text.push_str(c.text);
+            prev = Some((c, script));
+        }
+    }
+    let breaks = opportunities(&text);
+    // Units between opportunities: (ink width, trailing blank width, widths).
+    let mut units: Vec<(f32, f32, Vec<f32>)> = Vec::new();
+    for &(at, w, breakable, is_blank) in &cl {
+        let starts = units.is_empty() || (breakable && breaks.binary_search(&at).is_ok());
+        if starts {
+            units.push((0.0, 0.0, Vec::new()));
+        }
+        if let Some(u) = units.last_mut() {
+            if is_blank {
+                u.1 += w;
+            } else {
+                u.0 += u.1 + w;
+                u.1 = 0.0;
+            }
+            u.2.push(w);
+        }
+    }
+    let width = pl.hi - pl.lo;
+    let number = marker(p)
+        .filter(|_| !p.bullet && !pl.number_tab)
+        .map_or(0.0, |m| m.width + m.size * 0.25);
+    let mut avail = width - pl.indent.max(0.0) - number;
+    let (mut n, mut cur) = (1, 0.0);
+    for (ink, trail, widths) in units {
+        if cur > 0.0 && cur + ink > avail + 0.01 {
+            n += 1;
+            cur = 0.0;
+            avail = width;
+        }
+        if cur == 0.0 && ink > avail + 0.01 {
+            for w in widths {
+                if cur > 0.0 && cur + w > avail + 0.01 {
+                    n += 1;
+                    cur = 0.0;
+                    avail = width;
+                }
+                cur += w;
+            }
+        } else {
+            cur += ink + trail;
+        }
+    }
+    n
+}
+
 /// The width a paragraph's block offers it and the most its room allows,
 /// by alignment: a left-aligned paragraph grows to the right, a centred
 /// one both ways about its centre, a right-aligned one to the left.
@@ -1030,6 +1117,16 @@ pub fn write_text_box(
     // it on the slide's free space.
     let (top, text_bottom) = text_span(block);
     let bottom = text_bottom.max(cx.room.bottom());
+    // Where a wider renderer's extra lines would run past the box, the box
+    // shrinks its text on overflow (see `room` for why only there).
+    let wide_extra: f32 = placed
+        .iter()
+        .map(|pl| {
+            let extra = wide_lines(pl, cx.faces).saturating_sub(pl.para.lines.len());
+            extra as f32 * pl.para.line_height
+        })
+        .sum();
+    let shrink = text_bottom + wide_extra > bottom + 0.5;
     match ph {
         Some(kind) => super::slide::placeholder(x, id, name, kind, None),
         None => {
@@ -1059,8 +1156,17 @@ pub fn write_text_box(
             at("anchor", "t"),
         ],
     );
-    // Nothing may shrink or grow: the layout already fitted the text.
-    x.empty("a:noAutofit", &[]);
+    if shrink {
+        // No fontScale: PowerPoint applies a stored scale as it stands,
+        // though our text fits it at full size, and LibreOffice 7.4 ignores
+        // it and fits the text itself, only when it overflows (measured:
+        // 90 % written, 100 % drawn in a Japanese locale where the text
+        // fits, and the same 98.8 % as with no scale in the C locale).
+        x.empty("a:normAutofit", &[]);
+    } else {
+        // Nothing may shrink or grow: the layout already fitted the text.
+        x.empty("a:noAutofit", &[]);
+    }
     x.close("a:bodyPr");
     x.empty("a:lstStyle", &[]);
     if placed.is_empty() {

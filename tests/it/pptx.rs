@@ -1396,6 +1396,54 @@ fn sample_surveys_convert() {
     }
 }
 
+/// The reference sample: a box shrinks its text on overflow (`normAutofit`,
+/// with no stored scale) only where a renderer drawing wider than ours
+/// would carry its extra lines past the box, as LibreOffice in the C locale
+/// did with slide 9's body (its last line 6 pt below the box, measured):
+/// LibreOffice moves the lines of such a box down a little even when the
+/// text fits, so the one-line furniture and most boxes keep `noAutofit`.
+#[test]
+fn only_boxes_a_wider_renderer_overflows_shrink_their_text() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("samples/2020-10-ai-update.yaml");
+    let loaded = surveydeck::document::load(&path, &Default::default());
+    let (doc, _) = surveydeck::lay_out(&loaded.deck.expect("loads")).expect("lays out");
+    let p = Pptx::open(&write(&doc));
+    let (mut shrinking, mut boxes) = (Vec::new(), 0);
+    for (n, slide) in p.slides().iter().enumerate() {
+        let xml = p.xml(slide);
+        for sp in xml.split("<p:sp>").skip(1) {
+            let Some(name) = sp.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            if !sp.contains("<a:bodyPr") {
+                continue;
+            }
+            boxes += 1;
+            let normal = sp.contains("<a:normAutofit/>");
+            assert!(
+                normal != sp.contains("<a:noAutofit/>"),
+                "slide {}: {name} has one autofit setting",
+                n + 1
+            );
+            if normal {
+                assert!(
+                    !name.starts_with("Footer") && !name.starts_with("Slide Number"),
+                    "slide {}: {name} shrinks",
+                    n + 1
+                );
+                shrinking.push(format!("{} {name}", n + 1));
+            }
+        }
+    }
+    assert!(shrinking.contains(&"9 Body 4".to_string()), "{shrinking:?}");
+    assert!(
+        shrinking.len() * 10 <= boxes,
+        "{} of {boxes} boxes shrink: {shrinking:?}",
+        shrinking.len()
+    );
+}
+
 /// A shape of a slide as written: its name, rectangle (points) and text.
 struct Frame {
     name: String,
@@ -1953,10 +2001,11 @@ fn libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Breaks {
 
 /// LibreOffice in an English locale: its spacing between scripts makes
 /// lines wider than ours, so where the room beside a block runs out it
-/// breaks earlier (the share is printed). No word leaves the slide; words
-/// that leave their own box (an extra line past the room below) are listed.
+/// breaks earlier (the share is printed). No word leaves its own box: where
+/// the extra lines would not fit the room below, the box shrinks its text
+/// on overflow.
 #[test]
-fn libreoffice_in_c_keeps_every_word_on_the_slide() {
+fn libreoffice_in_c_keeps_every_word_in_its_box() {
     let setup = Setup {
         locale: "C.UTF-8",
         font: true,
@@ -1971,12 +2020,8 @@ fn libreoffice_in_c_keeps_every_word_on_the_slide() {
         b.matching, b.total
     );
     let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
-    println!(
-        "{} words leave their box:\n{}",
-        off_box.len(),
-        off_box.join("\n")
-    );
     assert!(off_slide.is_empty(), "{}", off_slide.join("\n"));
+    assert!(off_box.is_empty(), "{}", off_box.join("\n"));
 }
 
 /// LibreOffice in a Japanese locale (the users' own: no automatic space
@@ -2032,10 +2077,16 @@ fn libreoffice_after_an_edit_keeps_every_word_in_its_box() {
 }
 
 /// Without BIZ UDPGothic installed LibreOffice draws the text in another
-/// face with other advances, in both locales: no word leaves the slide;
-/// words that leave their own box are listed.
+/// face with other advances (Noto Sans CJK: Japanese wider than ours), in
+/// both locales: no word leaves the slide, and none its own box but on
+/// slide 4. There the ranking's ④ entry, a link (a LibreOffice field) too
+/// wide for its line in that face, moves down whole and is cut, and
+/// LibreOffice 7.4's own shrinking of the box (`normAutofit`) stops short:
+/// the last entry's "(原文: …)" line ends about 7 pt below the box, over the
+/// footer. No markup makes it shrink further (it ignores a stored
+/// `fontScale` and `lnSpcReduction`, measured).
 #[test]
-fn libreoffice_without_the_font_keeps_every_word_on_the_slide() {
+fn libreoffice_without_the_font_keeps_every_word_in_its_box() {
     for locale in ["ja_JP.UTF-8", "C.UTF-8"] {
         let setup = Setup {
             locale,
@@ -2051,11 +2102,16 @@ fn libreoffice_without_the_font_keeps_every_word_on_the_slide() {
             b.matching, b.total
         );
         let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
-        println!(
-            "{} words leave their box:\n{}",
-            off_box.len(),
-            off_box.join("\n")
-        );
         assert!(off_slide.is_empty(), "{locale}: {}", off_slide.join("\n"));
+        let (slide_4, elsewhere): (Vec<String>, Vec<String>) = off_box
+            .into_iter()
+            .partition(|w| w.starts_with("slide 4: "));
+        println!(
+            "{locale}: {} words leave their box on slide 4:\n{}",
+            slide_4.len(),
+            slide_4.join("\n")
+        );
+        assert!(elsewhere.is_empty(), "{locale}: {}", elsewhere.join("\n"));
+        assert!(slide_4.len() <= 8, "{locale}: {}", slide_4.join("\n"));
     }
 }
