@@ -110,7 +110,7 @@ use rustybuzz::ttf_parser;
 use super::package::{Rels, rel};
 use super::xml::{Attr, Xml, at};
 use crate::pages::{Align, Color, Document, GlyphRun, Link, Paragraph, TextBlock};
-use crate::text::linebreak::{is_western, opportunities};
+use crate::text::linebreak::{is_western, no_end, no_start, opportunities};
 
 /// Points to EMU (English Metric Units, 12700 per point).
 pub fn emu(pt: f32) -> i64 {
@@ -701,16 +701,36 @@ struct Prefix<'r> {
     tab: bool,
 }
 
-fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Analysis {
+/// A paragraph's clusters, line by line, and their scripts.
+fn paragraph_clusters<'p>(
+    p: &'p Paragraph,
+    faces: &Faces<'_>,
+    prefix: Option<Prefix<'_>>,
+) -> (Vec<Vec<Cluster<'p>>>, Vec<Vec<Script>>) {
     let lines: Vec<Vec<Cluster<'_>>> = p
         .lines
         .iter()
         .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
         .collect();
-    let start = prefix.map_or(Script::Latin, |m| {
+    let scripts = resolve_scripts(&lines, prefix_script(prefix));
+    (lines, scripts)
+}
+
+/// The script a number marker leaves for the text after it.
+fn prefix_script(prefix: Option<Prefix<'_>>) -> Script {
+    prefix.map_or(Script::Latin, |m| {
         text_script(std::iter::once(m.marker.text.as_str()), false)
-    });
-    let scripts = resolve_scripts(&lines, start);
+    })
+}
+
+fn analyse(
+    p: &Paragraph,
+    faces: &Faces<'_>,
+    prefix: Option<Prefix<'_>>,
+    lines: &[Vec<Cluster<'_>>],
+    scripts: &[Vec<Script>],
+) -> Analysis {
+    let start = prefix_script(prefix);
     let texts: Vec<String> = p.lines.iter().map(|l| l.text()).collect();
     let mut a = Analysis {
         powerpoint: Vec::new(),
@@ -828,6 +848,8 @@ struct Placed<'p> {
     /// A number marker is followed by a tab to the hanging indent (else by a
     /// space, when the number is wider than the hang).
     number_tab: bool,
+    /// How many lines a wider renderer gives it ([`wide_lines`]).
+    wide_lines: usize,
 }
 
 fn place<'p>(
@@ -845,7 +867,8 @@ fn place<'p>(
         marker: m,
         tab: number_tab,
     });
-    let mut a = analyse(p, faces, prefix);
+    let (lines, scripts) = paragraph_clusters(p, faces, prefix);
+    let mut a = analyse(p, faces, prefix, &lines, &scripts);
     let rest_x = p.lines.get(1).map_or(first.x, |l| l.x);
     if p.align == Align::Left {
         // A first line that starts further right has that much less room.
@@ -894,6 +917,16 @@ fn place<'p>(
             fallback_width(lower, max)
         });
     let (lo, hi, indent) = box_for(p, rest_x, width);
+    let number = marker(p)
+        .filter(|_| !p.bullet && !number_tab)
+        .map_or(0.0, |m| m.width + m.size * 0.25);
+    let wide = wide_lines(
+        &lines,
+        &scripts,
+        &a.spaces,
+        width - indent.max(0.0) - number,
+        width,
+    );
     Placed {
         para: p,
         lo,
@@ -901,73 +934,71 @@ fn place<'p>(
         indent,
         spaces: a.spaces,
         number_tab,
+        wide_lines: wide,
     }
 }
 
 /// How many lines a renderer drawing the paragraph wider than any model
-/// above gives it in its box: LibreOffice outside Japanese locales (its
-/// space between scripts) in a face other than ours, with every Japanese
-/// character a full em wide, as in Noto Sans CJK, which LibreOffice takes
-/// where BIZ UDPGothic is not installed (measured: Japanese words up to
-/// 18 % wider than ours there, Latin ones narrower). It wraps greedily at
-/// our break opportunities, a link (a LibreOffice field) whole, and cuts a
-/// unit wider than the line at any character.
-fn wide_lines(pl: &Placed<'_>, faces: &Faces<'_>) -> usize {
-    let p = pl.para;
-    let lines: Vec<Vec<Cluster<'_>>> = p
-        .lines
-        .iter()
-        .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
-        .collect();
-    let scripts = resolve_scripts(&lines, Script::Latin);
-    // The paragraph's text, with the spaces our layout dropped at breaks,
-    // and each cluster's start in it, width, and whether the renderer may
-    // break before it (not inside a field).
-    let mut text = String::new();
-    let mut cl: Vec<(usize, f32, bool, bool)> = Vec::new();
-    let mut prev: Option<(&Cluster<'_>, Script)> = None;
-    for (i, (line, sc)) in lines.iter().zip(&scripts).enumerate() {
-        if i > 0 && pl.spaces.get(i - 1) == Some(&true) {
-            let size = line.first().map_or(p.size, |c| c.size);
-            cl.push((text.len(), size * 0.25, true, true));
-            text.push(' ');
-        }
-        for (k, (c, &script)) in line.iter().zip(sc).enumerate() {
-            let own = if c.text.chars().next().is_some_and(is_asian) {
-                c.lo.max(c.size)
-            } else {
-                c.lo
-            };
-            let space = prev.map_or(0.0, |(b, bs)| autospace(b, bs, script));
-            let in_field = c.link && k > 0 && line[k - 1].link;
-            cl.push((text.len(), own + space, !in_field, blank(c)));
-            text.push_str(c.text);
-            prev = Some((c, script));
-        }
-    }
-    let breaks = opportunities(&text);
-    // Units between opportunities: (ink width, trailing blank width, widths).
+/// above gives it in its box, `first` wide on its first line and `width`
+/// on the others: LibreOffice outside Japanese locales (its space between
+/// scripts) in a face other than ours, with every Japanese character a
+/// full em wide, as in Noto Sans CJK, which LibreOffice takes where BIZ
+/// UDPGothic is not installed (measured: Japanese words up to 18 % wider
+/// than ours there, Latin ones narrower). It wraps greedily, after a space
+/// or next to Japanese text under the strictest kinsoku, never inside a
+/// link (a LibreOffice field), and cuts a unit wider than the line at any
+/// character.
+fn wide_lines(
+    lines: &[Vec<Cluster<'_>>],
+    scripts: &[Vec<Script>],
+    spaces: &[bool],
+    first: f32,
+    width: f32,
+) -> usize {
+    // Units between break opportunities: (ink width, trailing blank width,
+    // each cluster's width).
     let mut units: Vec<(f32, f32, Vec<f32>)> = Vec::new();
-    for &(at, w, breakable, is_blank) in &cl {
-        let starts = units.is_empty() || (breakable && breaks.binary_search(&at).is_ok());
-        if starts {
-            units.push((0.0, 0.0, Vec::new()));
-        }
-        if let Some(u) = units.last_mut() {
-            if is_blank {
-                u.1 += w;
-            } else {
-                u.0 += u.1 + w;
-                u.1 = 0.0;
+    // The cluster before, its script, and whether it is blank or Asian.
+    let mut prev: Option<(&Cluster<'_>, Script, bool, bool)> = None;
+    for (i, (line, sc)) in lines.iter().zip(scripts).enumerate() {
+        let dropped = i > 0 && spaces.get(i - 1) == Some(&true);
+        for (k, (c, &script)) in line.iter().zip(sc).enumerate() {
+            let first_char = c.text.chars().next();
+            let asian = first_char.is_some_and(is_asian);
+            let is_blank = blank(c);
+            let own = if asian { c.lo.max(c.size) } else { c.lo };
+            let w = own + prev.map_or(0.0, |(b, bs, ..)| autospace(b, bs, script));
+            let in_field = c.link && k > 0 && line[k - 1].link;
+            if k == 0
+                && dropped
+                && let Some(u) = units.last_mut()
+            {
+                // The space our layout dropped at the break.
+                u.1 += c.size * 0.25;
             }
-            u.2.push(w);
+            let opportunity = prev.is_some_and(|(b, _, b_blank, b_asian)| {
+                b_blank
+                    || (k == 0 && dropped)
+                    || ((asian || b_asian)
+                        && !first_char.is_some_and(no_start)
+                        && !b.text.chars().next_back().is_some_and(no_end))
+            });
+            if units.is_empty() || (opportunity && !in_field && !is_blank) {
+                units.push((0.0, 0.0, Vec::new()));
+            }
+            if let Some(u) = units.last_mut() {
+                if is_blank {
+                    u.1 += w;
+                } else {
+                    u.0 += u.1 + w;
+                    u.1 = 0.0;
+                }
+                u.2.push(w);
+            }
+            prev = Some((c, script, is_blank, asian));
         }
     }
-    let width = pl.hi - pl.lo;
-    let number = marker(p)
-        .filter(|_| !p.bullet && !pl.number_tab)
-        .map_or(0.0, |m| m.width + m.size * 0.25);
-    let mut avail = width - pl.indent.max(0.0) - number;
+    let mut avail = first;
     let (mut n, mut cur) = (1, 0.0);
     for (ink, trail, widths) in units {
         if cur > 0.0 && cur + ink > avail + 0.01 {
@@ -1122,7 +1153,7 @@ pub fn write_text_box(
     let wide_extra: f32 = placed
         .iter()
         .map(|pl| {
-            let extra = wide_lines(pl, cx.faces).saturating_sub(pl.para.lines.len());
+            let extra = pl.wide_lines.saturating_sub(pl.para.lines.len());
             extra as f32 * pl.para.line_height
         })
         .sum();
@@ -1570,6 +1601,46 @@ mod tests {
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
         let (_, lo, ..) = line_widths(&line, &s[0]);
         assert!((lo - (43.0 + gap)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_wider_renderer_wraps_full_width_japanese_and_keeps_fields_whole() {
+        use Script::*;
+        // Each kanji a full em (20), wider than its rounded advance (13.5).
+        let kanji = vec![cl("日", 12.5), cl("本", 12.5), cl("語", 12.5)];
+        let asian = vec![vec![Asian; 3]];
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 50.0, 50.0),
+            2
+        );
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 60.0, 60.0),
+            1
+        );
+        // Latin words break after spaces only (11 + 5 + 11 wide).
+        let words = vec![cl("ab", 10.0), cl(" ", 4.0), cl("cd", 10.0)];
+        let latin = vec![vec![Latin; 3]];
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&words), &latin, &[], 27.0, 27.0),
+            1
+        );
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&words), &latin, &[], 26.0, 26.0),
+            2
+        );
+        // A narrower first line (an indent): "ab" overflows it alone.
+        assert_eq!(wide_lines(&[words], &latin, &[], 10.0, 27.0), 2);
+        // A link is one unit: it moves down whole.
+        let mut linked = kanji.clone();
+        linked[1].link = true;
+        linked[2].link = true;
+        assert_eq!(wide_lines(&[linked], &asian, &[], 50.0, 50.0), 2);
+        let mut field = vec![cl("x", 10.0)];
+        field.extend(kanji.iter().map(|c| Cluster { link: true, ..*c }));
+        let mixed = vec![vec![Latin, Asian, Asian, Asian]];
+        // "x" then the field: 11 + the field (60 and a space between
+        // scripts) does not fit 70, so the field starts the second line.
+        assert_eq!(wide_lines(&[field], &mixed, &[], 70.0, 70.0), 2);
     }
 
     #[test]
