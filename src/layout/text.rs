@@ -3,6 +3,7 @@
 use crate::document::{Rich, Span};
 use crate::pages::{Align, Color, Glyph, GlyphRun, Line, Link, Paragraph};
 use crate::text::{self, Breaking, FontBook, Strictness, Wrap};
+use std::rc::Rc;
 
 /// A piece of styled text before layout.
 #[derive(Debug, Clone)]
@@ -114,7 +115,7 @@ pub struct Typesetter<'a> {
     pub missing: Vec<char>,
     /// Paragraphs already shaped, by their spans' text and weight and how
     /// they break.
-    pub shaped: std::collections::HashMap<(Vec<(String, bool)>, Wrap), text::Shaped>,
+    pub shaped: hashbrown::HashMap<ShapedKey, Rc<text::Shaped>>,
     /// The theme's JLREQ strictness.
     pub strictness: Strictness,
     /// Body text breaks between phrases too (a theme option).
@@ -123,18 +124,43 @@ pub struct Typesetter<'a> {
     pub link_underline: bool,
 }
 
+/// The shaped cache's key: each span's text and weight, and the wrap.
+type ShapedKey = (Vec<(String, bool)>, Wrap);
+
+/// A cache look-up by borrowed spans. It hashes as the owned key does (a
+/// slice and a `Vec` hash alike, so do `&str` and `String`): a paragraph laid
+/// out again, at each auto-fit size, copies nothing.
+#[derive(Hash)]
+struct SpansRef<'s>(&'s [(&'s str, bool)], Wrap);
+
+impl hashbrown::Equivalent<ShapedKey> for SpansRef<'_> {
+    fn equivalent(&self, key: &ShapedKey) -> bool {
+        self.1 == key.1
+            && self.0.len() == key.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&key.0)
+                .all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+    }
+}
+
 impl<'a> Typesetter<'a> {
     /// The paragraph shaped at one em, from the cache when seen before.
-    fn shaped(&mut self, spans: &[(&str, bool)], wrap: Wrap) -> &text::Shaped {
-        let key: Vec<(String, bool)> = spans.iter().map(|(t, b)| ((*t).to_owned(), *b)).collect();
-        let book = self.book;
+    fn shaped(&mut self, spans: &[(&str, bool)], wrap: Wrap) -> Rc<text::Shaped> {
+        if let Some(s) = self.shaped.get(&SpansRef(spans, wrap)) {
+            return s.clone();
+        }
         let breaking = Breaking {
             strictness: self.strictness,
             wrap,
         };
-        self.shaped
-            .entry((key, wrap))
-            .or_insert_with(|| text::paragraph::shape_paragraph_with(book, spans, breaking))
+        let s = Rc::new(text::paragraph::shape_paragraph_with(
+            self.book, spans, breaking,
+        ));
+        let key = spans.iter().map(|(t, b)| ((*t).to_owned(), *b)).collect();
+        self.shaped.insert((key, wrap), s.clone());
+        s
     }
 
     pub fn new(book: &'a FontBook, line_spacing: f32) -> Self {
@@ -142,7 +168,7 @@ impl<'a> Typesetter<'a> {
             book,
             line_spacing,
             missing: Vec::new(),
-            shaped: std::collections::HashMap::new(),
+            shaped: hashbrown::HashMap::new(),
             strictness: Strictness::default(),
             body_phrases: false,
             link_underline: false,
@@ -176,7 +202,9 @@ impl Typesetter<'_> {
             Wrap::Anywhere if self.body_phrases => Wrap::Phrases,
             w => w,
         };
-        let rtl = self.shaped(&spans, wrap).rtl();
+        // Looked up once: the key is the paragraph's text, copied and hashed.
+        let shaped = self.shaped(&spans, wrap);
+        let rtl = shaped.rtl();
 
         let mut marker = None;
         let mut hang = 0.0;
@@ -206,10 +234,10 @@ impl Typesetter<'_> {
             m.x = x + width - level_indent - m.width;
         }
         let text_w = (width - level_indent - hang).max(size);
-        // Auto-fit lays the same paragraph out at several sizes: shape it once.
-        let shaped = self.shaped(&spans, wrap);
+        // Auto-fit lays the same paragraph out at several sizes: it is shaped
+        // once (the cache above).
         let sizes = vec![size; p.spans.len()];
-        let laid = text::break_lines(shaped, &sizes, text_w);
+        let laid = text::break_lines(&shaped, &sizes, text_w);
         // A right-to-left paragraph starts at the right unless centred.
         let align = match p.align {
             Align::Left if laid.rtl => Align::Right,
@@ -221,7 +249,8 @@ impl Typesetter<'_> {
             }
         }
         let mut lines = Vec::new();
-        for (i, l) in laid.lines.iter().enumerate() {
+        let rtl = laid.rtl;
+        for (i, l) in laid.lines.into_iter().enumerate() {
             let baseline = first_baseline + i as f32 * line_height;
             let lx = match align {
                 Align::Left => text_x,
@@ -230,7 +259,7 @@ impl Typesetter<'_> {
             };
             let runs = l
                 .runs
-                .iter()
+                .into_iter()
                 .map(|r| {
                     let spec = &p.spans[r.span];
                     let face = &self.book.faces[r.face];
@@ -238,7 +267,7 @@ impl Typesetter<'_> {
                         x: lx + r.x,
                         baseline,
                         width: r.width,
-                        text: r.text.clone(),
+                        text: r.text,
                         font: r.face,
                         size: r.size,
                         color: spec.color,
@@ -247,7 +276,7 @@ impl Typesetter<'_> {
                         link: spec.link.clone(),
                         underline: (self.link_underline && spec.link.is_some())
                             .then(|| underline_at(face, r.size)),
-                        glyphs: r.glyphs.clone(),
+                        glyphs: r.glyphs,
                         ascent: face.ascent * r.size,
                         descent: face.descent * r.size,
                     }
@@ -272,7 +301,7 @@ impl Typesetter<'_> {
                 line_height,
                 space_before,
                 lines,
-                rtl: laid.rtl,
+                rtl,
             },
             height: space_before + n * line_height,
             keep_with_next: p.keep_with_next,
@@ -291,7 +320,11 @@ impl Typesetter<'_> {
         x: f32,
         baseline: f32,
     ) -> GlyphRun {
-        let laid = text::break_lines(self.shaped(&[(s, bold)], Wrap::Anywhere), &[size], f32::MAX);
+        let laid = text::break_lines(
+            &self.shaped(&[(s, bold)], Wrap::Anywhere),
+            &[size],
+            f32::MAX,
+        );
         let mut text = String::new();
         let mut font = self.book.primary(bold);
         let mut width = 0.0;

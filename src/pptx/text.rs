@@ -31,8 +31,11 @@
 //! inside a link (a field there), and not at a line's end. That space is
 //! LibreOffice's default only outside Japanese and Korean locales (its
 //! drawing documents turn it off there), so LibreOffice as our Japanese
-//! users run it is a third model: rounded advances, no added space. The
-//! interval is computed for all three models and intersected, so each
+//! users run it is a third model: rounded advances, no added space. There,
+//! LibreOffice (7.4 on Linux, measured) also draws bold text in the regular
+//! face made bold, with the regular face's narrower advances: a fourth
+//! model, so a bold title keeps its breaks whichever face draws it. The
+//! interval is computed for all four models and intersected, so each
 //! breaks where we did (tested in a C and a Japanese locale).
 //! We do not write our quarter-ems as character spacing: LibreOffice would
 //! double them, and per-character `spc` runs make the text awkward to edit;
@@ -45,8 +48,9 @@
 //! A box never leaves the room its block has on the slide (see `room`):
 //! inside the content area, clear of pictures, tags and other text. Where
 //! the widest model's interval does not fit that room, that model is left
-//! out (LibreOffice outside Japanese locales first, then PowerPoint), so
-//! LibreOffice as our Japanese users run it keeps our breaks longest; a
+//! out (LibreOffice outside Japanese locales first, then PowerPoint, then
+//! LibreOffice in a Japanese locale with the bold face), so LibreOffice as
+//! our Japanese users run it keeps our breaks longest; a
 //! renderer left out breaks such a paragraph a little earlier, and the box
 //! reaches down into the free space below for the extra line. No markup
 //! turns LibreOffice's spacing between scripts off: DrawingML has no
@@ -106,7 +110,7 @@ use rustybuzz::ttf_parser;
 use super::package::{Rels, rel};
 use super::xml::{Attr, Xml, at};
 use crate::pages::{Align, Color, Document, GlyphRun, Link, Paragraph, TextBlock};
-use crate::text::linebreak::{is_western, opportunities};
+use crate::text::linebreak::{is_western, no_end, no_start, opportunities};
 
 /// Points to EMU (English Metric Units, 12700 per point).
 pub fn emu(pt: f32) -> i64 {
@@ -135,6 +139,10 @@ const MIN_INTERVAL: f32 = 2.0;
 pub struct Faces<'a> {
     faces: Vec<Option<ttf_parser::Face<'a>>>,
     families: Vec<&'a str>,
+    /// For each bold font, the regular font of its family, if the document
+    /// has one: what LibreOffice in a Japanese locale draws instead (see
+    /// [`Faces::lo_ja_advance`]).
+    regular: Vec<Option<usize>>,
 }
 
 impl<'a> Faces<'a> {
@@ -146,7 +154,49 @@ impl<'a> Faces<'a> {
                 .map(|f| ttf_parser::Face::parse(f.data, f.index).ok())
                 .collect(),
             families: doc.fonts.iter().map(|f| f.family.as_str()).collect(),
+            regular: doc
+                .fonts
+                .iter()
+                .map(|f| {
+                    f.bold
+                        .then(|| {
+                            doc.fonts
+                                .iter()
+                                .position(|r| !r.bold && r.family == f.family)
+                        })
+                        .flatten()
+                })
+                .collect(),
         }
+    }
+
+    /// The font LibreOffice in a Japanese locale draws `font` with.
+    fn lo_ja_font(&self, font: usize) -> usize {
+        self.regular.get(font).copied().flatten().unwrap_or(font)
+    }
+
+    /// The advance of `text` (one cluster of `font`, `lo` as LibreOffice
+    /// measures it in that face) as LibreOffice 7.4 measures it in a
+    /// Japanese locale. There it draws bold BIZ UDPGothic as the Regular
+    /// face made bold (measured on Linux with the font installed: the PDF holds
+    /// only Regular subsets, stroked; the C locale uses the Bold face), and
+    /// the Regular face's proportional advances are up to 1 % narrower, so
+    /// a bold title line took one more character there than in the PDF.
+    fn lo_ja_advance(&self, font: usize, text: &str, size: f32, lo: f32) -> f32 {
+        let regular = self.lo_ja_font(font);
+        if regular == font {
+            return lo;
+        }
+        let Some(face) = self.faces.get(regular).and_then(Option::as_ref) else {
+            return lo;
+        };
+        text.chars()
+            .map(|c| {
+                let g = face.glyph_index(c)?;
+                self.lo_advance(regular, g.0, size)
+            })
+            .sum::<Option<f32>>()
+            .unwrap_or(lo)
     }
 
     fn family(&self, font: usize) -> &'a str {
@@ -245,6 +295,9 @@ struct Cluster<'r> {
     text: &'r str,
     raw: f32,
     lo: f32,
+    /// The advance LibreOffice measures in a Japanese locale
+    /// ([`Faces::lo_ja_advance`]).
+    lo_ja: f32,
     size: f32,
     link: bool,
 }
@@ -276,10 +329,12 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
             ranges
                 .iter()
                 .map(|&(s, e, raw, lo)| {
+                    let text = run.text.get(s..e)?;
                     Some(Cluster {
-                        text: run.text.get(s..e)?,
+                        text,
                         raw,
                         lo,
+                        lo_ja: faces.lo_ja_advance(run.font, text, size, lo),
                         size,
                         link,
                     })
@@ -292,6 +347,7 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
             text: &run.text,
             raw: run.width,
             lo: run.width,
+            lo_ja: run.width,
             size,
             link,
         }]
@@ -579,27 +635,31 @@ fn blank(c: &Cluster<'_>) -> bool {
     c.text.trim().is_empty()
 }
 
-/// Widths of a line in the three renderer models: PowerPoint (the font's
+/// Widths of a line in the four renderer models: PowerPoint (the font's
 /// advances), LibreOffice (its rounded advances, plus its automatic space
 /// wherever Asian and other text meet inside the line; not at the line's
-/// end, measured) and LibreOffice in a Japanese or Korean locale (the
-/// rounded advances alone: there its automatic space is off by default).
-fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32, f32) {
+/// end, measured), LibreOffice in a Japanese or Korean locale (the rounded
+/// advances alone: there its automatic space is off by default), and the
+/// same with bold drawn in the regular face (LibreOffice in a Japanese
+/// locale as measured, [`Faces::lo_ja_advance`]).
+fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32, f32, f32) {
     let end = cl.iter().rposition(|c| !blank(c)).map_or(0, |i| i + 1);
     let raw: f32 = cl[..end].iter().map(|c| c.raw).sum();
     let lo: f32 = cl[..end].iter().map(|c| c.lo).sum();
+    let lo_ja: f32 = cl[..end].iter().map(|c| c.lo_ja).sum();
     let extra: f32 = (1..end)
         .map(|k| autospace(&cl[k - 1], scripts[k - 1], scripts[k]))
         .sum();
-    (raw, lo + extra, lo)
+    (raw, lo + extra, lo, lo_ja)
 }
 
 /// The first unit of a line: one cluster, or the Latin word it starts
 /// (letters and digits only), so a renderer with more break opportunities
 /// than ours still cannot pull less than this up. Returns its width in the
-/// PowerPoint and the LibreOffice model.
-fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32) {
-    let (mut raw, mut lo) = (0.0, 0.0);
+/// PowerPoint model, the LibreOffice model and LibreOffice's in a Japanese
+/// locale.
+fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32, f32) {
+    let (mut raw, mut lo, mut lo_ja) = (0.0, 0.0, 0.0);
     for (i, c) in cl.iter().enumerate() {
         let word = c.text.chars().all(is_western);
         if i > 0 && !word {
@@ -607,11 +667,12 @@ fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32) {
         }
         raw += c.raw;
         lo += c.lo;
+        lo_ja += c.lo_ja;
         if !word {
             break;
         }
     }
-    (raw, lo)
+    (raw, lo, lo_ja)
 }
 
 /// The measured lines of a paragraph, per renderer model, and whether a
@@ -625,6 +686,9 @@ pub struct Analysis {
     /// Korean (LibreOffice's `SdDrawDocument` sets the pool default by
     /// locale), so what our Japanese users see.
     pub libreoffice_cjk: Vec<LineFit>,
+    /// LibreOffice in a Japanese locale as measured (7.4, Linux): as
+    /// `libreoffice_cjk`, with bold text in the regular face's advances.
+    pub libreoffice_ja: Vec<LineFit>,
     pub spaces: Vec<bool>,
 }
 
@@ -637,26 +701,47 @@ struct Prefix<'r> {
     tab: bool,
 }
 
-fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Analysis {
+/// A paragraph's clusters, line by line, and their scripts.
+fn paragraph_clusters<'p>(
+    p: &'p Paragraph,
+    faces: &Faces<'_>,
+    prefix: Option<Prefix<'_>>,
+) -> (Vec<Vec<Cluster<'p>>>, Vec<Vec<Script>>) {
     let lines: Vec<Vec<Cluster<'_>>> = p
         .lines
         .iter()
         .map(|l| l.runs.iter().flat_map(|r| clusters(r, faces)).collect())
         .collect();
-    let start = prefix.map_or(Script::Latin, |m| {
+    let scripts = resolve_scripts(&lines, prefix_script(prefix));
+    (lines, scripts)
+}
+
+/// The script a number marker leaves for the text after it.
+fn prefix_script(prefix: Option<Prefix<'_>>) -> Script {
+    prefix.map_or(Script::Latin, |m| {
         text_script(std::iter::once(m.marker.text.as_str()), false)
-    });
-    let scripts = resolve_scripts(&lines, start);
+    })
+}
+
+fn analyse(
+    p: &Paragraph,
+    faces: &Faces<'_>,
+    prefix: Option<Prefix<'_>>,
+    lines: &[Vec<Cluster<'_>>],
+    scripts: &[Vec<Script>],
+) -> Analysis {
+    let start = prefix_script(prefix);
     let texts: Vec<String> = p.lines.iter().map(|l| l.text()).collect();
     let mut a = Analysis {
         powerpoint: Vec::new(),
         libreoffice: Vec::new(),
         libreoffice_cjk: Vec::new(),
+        libreoffice_ja: Vec::new(),
         spaces: Vec::new(),
     };
     for (i, cl) in lines.iter().enumerate() {
         let sc = &scripts[i];
-        let (ppt, mut lo, lo_cjk) = line_widths(cl, sc);
+        let (ppt, mut lo, lo_cjk, lo_ja) = line_widths(cl, sc);
         if i == 0
             && let Some(m) = prefix.filter(|m| !m.tab)
             && let Some(&s) = sc.first()
@@ -666,6 +751,7 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
                 text: &m.marker.text,
                 raw: 0.0,
                 lo: 0.0,
+                lo_ja: 0.0,
                 size: m.marker.size,
                 link: false,
             };
@@ -676,25 +762,34 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
             };
             lo += autospace(&marker, before, s);
         }
-        let (mut ppt_pull, mut lo_pull, mut cjk_pull) = (0.0, 0.0, 0.0);
+        let (mut ppt_pull, mut lo_pull, mut cjk_pull, mut ja_pull) = (0.0, 0.0, 0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
             let space = dropped_space(&texts[i], &texts[i + 1]);
             a.spaces.push(space);
-            let blanks = |it: &mut dyn Iterator<Item = &Cluster<'_>>| -> (f32, f32) {
+            let blanks = |it: &mut dyn Iterator<Item = &Cluster<'_>>| -> (f32, f32, f32) {
                 it.take_while(|c| blank(c))
-                    .fold((0.0, 0.0), |(r, l), c| (r + c.raw, l + c.lo))
+                    .fold((0.0, 0.0, 0.0), |(r, l, j), c| {
+                        (r + c.raw, l + c.lo, j + c.lo_ja)
+                    })
             };
             let trailing = blanks(&mut cl.iter().rev());
             let leading = blanks(&mut next.iter());
             let gap = if space {
-                p.lines[i].runs.last().map_or((0.0, 0.0), |r| {
-                    faces.space_advance(r.font, written_size(r.size))
+                p.lines[i].runs.last().map_or((0.0, 0.0, 0.0), |r| {
+                    let size = written_size(r.size);
+                    let (raw, lo) = faces.space_advance(r.font, size);
+                    let ja = faces.space_advance(faces.lo_ja_font(r.font), size).1;
+                    (raw, lo, ja)
                 })
             } else {
-                (trailing.0 + leading.0, trailing.1 + leading.1)
+                (
+                    trailing.0 + leading.0,
+                    trailing.1 + leading.1,
+                    trailing.2 + leading.2,
+                )
             };
             let skip = next.iter().take_while(|c| blank(c)).count();
-            let (unit, unit_lo) = first_unit(&next[skip..]);
+            let (unit, unit_lo, unit_ja) = first_unit(&next[skip..]);
             let junction = match (cl.last(), sc.last(), scripts[i + 1].get(skip)) {
                 (Some(last), Some(&x), Some(&y)) => autospace(last, x, y),
                 _ => 0.0,
@@ -702,6 +797,7 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
             ppt_pull = gap.0 + unit;
             lo_pull = gap.1 + junction + unit_lo;
             cjk_pull = gap.1 + unit_lo;
+            ja_pull = gap.2 + unit_ja;
         }
         a.powerpoint.push(LineFit {
             width: ppt,
@@ -714,6 +810,10 @@ fn analyse(p: &Paragraph, faces: &Faces<'_>, prefix: Option<Prefix<'_>>) -> Anal
         a.libreoffice_cjk.push(LineFit {
             width: lo_cjk,
             pull: cjk_pull,
+        });
+        a.libreoffice_ja.push(LineFit {
+            width: lo_ja,
+            pull: ja_pull,
         });
     }
     a
@@ -748,6 +848,8 @@ struct Placed<'p> {
     /// A number marker is followed by a tab to the hanging indent (else by a
     /// space, when the number is wider than the hang).
     number_tab: bool,
+    /// How many lines a wider renderer gives it ([`wide_lines`]).
+    wide_lines: usize,
 }
 
 fn place<'p>(
@@ -765,7 +867,8 @@ fn place<'p>(
         marker: m,
         tab: number_tab,
     });
-    let mut a = analyse(p, faces, prefix);
+    let (lines, scripts) = paragraph_clusters(p, faces, prefix);
+    let mut a = analyse(p, faces, prefix, &lines, &scripts);
     let rest_x = p.lines.get(1).map_or(first.x, |l| l.x);
     if p.align == Align::Left {
         // A first line that starts further right has that much less room.
@@ -773,6 +876,7 @@ fn place<'p>(
             a.powerpoint.first_mut(),
             a.libreoffice.first_mut(),
             a.libreoffice_cjk.first_mut(),
+            a.libreoffice_ja.first_mut(),
         ]
         .into_iter()
         .flatten()
@@ -784,13 +888,20 @@ fn place<'p>(
     // with its space between scripts needs the widest box, and where that
     // does not fit the room it is left out (LibreOffice in such locales then
     // breaks a few lines a little earlier than we do, and the room below
-    // takes the extra line), then PowerPoint, so LibreOffice as our Japanese
-    // users run it keeps our breaks longest.
-    let all = [&a.powerpoint[..], &a.libreoffice, &a.libreoffice_cjk];
-    let choices: [&[&[LineFit]]; 4] = [
+    // takes the extra line), then PowerPoint, then LibreOffice in a Japanese
+    // locale with the bold face (as it may draw elsewhere), so LibreOffice
+    // as our Japanese users run it, measured, keeps our breaks longest.
+    let all = [
+        &a.powerpoint[..],
+        &a.libreoffice,
+        &a.libreoffice_cjk,
+        &a.libreoffice_ja,
+    ];
+    let choices: [&[&[LineFit]]; 5] = [
         &all,
-        &[&a.powerpoint, &a.libreoffice_cjk],
-        &[&a.libreoffice_cjk],
+        &[&a.powerpoint, &a.libreoffice_cjk, &a.libreoffice_ja],
+        &[&a.libreoffice_cjk, &a.libreoffice_ja],
+        &[&a.libreoffice_ja],
         &[&a.powerpoint],
     ];
     let (natural, max) = widths_for(p, block.rect, room, rest_x);
@@ -801,10 +912,21 @@ fn place<'p>(
             choose_width(lower, upper, natural, max)
         })
         .unwrap_or_else(|| {
-            let (lower, _) = common_interval(&[&a.powerpoint, &a.libreoffice_cjk]);
+            let (lower, _) =
+                common_interval(&[&a.powerpoint, &a.libreoffice_cjk, &a.libreoffice_ja]);
             fallback_width(lower, max)
         });
     let (lo, hi, indent) = box_for(p, rest_x, width);
+    let number = marker(p)
+        .filter(|_| !p.bullet && !number_tab)
+        .map_or(0.0, |m| m.width + m.size * 0.25);
+    let wide = wide_lines(
+        &lines,
+        &scripts,
+        &a.spaces,
+        width - indent.max(0.0) - number,
+        width,
+    );
     Placed {
         para: p,
         lo,
@@ -812,7 +934,92 @@ fn place<'p>(
         indent,
         spaces: a.spaces,
         number_tab,
+        wide_lines: wide,
     }
+}
+
+/// How many lines a renderer drawing the paragraph wider than any model
+/// above gives it in its box, `first` wide on its first line and `width`
+/// on the others: LibreOffice outside Japanese locales (its space between
+/// scripts) in a face other than ours, with every Japanese character a
+/// full em wide, as in Noto Sans CJK, which LibreOffice takes where BIZ
+/// UDPGothic is not installed (measured: Japanese words up to 18 % wider
+/// than ours there, Latin ones narrower). It wraps greedily, after a space
+/// or next to Japanese text under the strictest kinsoku, never inside a
+/// link (a LibreOffice field), and cuts a unit wider than the line at any
+/// character.
+fn wide_lines(
+    lines: &[Vec<Cluster<'_>>],
+    scripts: &[Vec<Script>],
+    spaces: &[bool],
+    first: f32,
+    width: f32,
+) -> usize {
+    // Units between break opportunities: (ink width, trailing blank width,
+    // each cluster's width).
+    let mut units: Vec<(f32, f32, Vec<f32>)> = Vec::new();
+    // The cluster before, its script, and whether it is blank or Asian.
+    let mut prev: Option<(&Cluster<'_>, Script, bool, bool)> = None;
+    for (i, (line, sc)) in lines.iter().zip(scripts).enumerate() {
+        let dropped = i > 0 && spaces.get(i - 1) == Some(&true);
+        for (k, (c, &script)) in line.iter().zip(sc).enumerate() {
+            let first_char = c.text.chars().next();
+            let asian = first_char.is_some_and(is_asian);
+            let is_blank = blank(c);
+            let own = if asian { c.lo.max(c.size) } else { c.lo };
+            let w = own + prev.map_or(0.0, |(b, bs, ..)| autospace(b, bs, script));
+            let in_field = c.link && k > 0 && line[k - 1].link;
+            if k == 0
+                && dropped
+                && let Some(u) = units.last_mut()
+            {
+                // The space our layout dropped at the break.
+                u.1 += c.size * 0.25;
+            }
+            let opportunity = prev.is_some_and(|(b, _, b_blank, b_asian)| {
+                b_blank
+                    || (k == 0 && dropped)
+                    || ((asian || b_asian)
+                        && !first_char.is_some_and(no_start)
+                        && !b.text.chars().next_back().is_some_and(no_end))
+            });
+            if units.is_empty() || (opportunity && !in_field && !is_blank) {
+                units.push((0.0, 0.0, Vec::new()));
+            }
+            if let Some(u) = units.last_mut() {
+                if is_blank {
+                    u.1 += w;
+                } else {
+                    u.0 += u.1 + w;
+                    u.1 = 0.0;
+                }
+                u.2.push(w);
+            }
+            prev = Some((c, script, is_blank, asian));
+        }
+    }
+    let mut avail = first;
+    let (mut n, mut cur) = (1, 0.0);
+    for (ink, trail, widths) in units {
+        if cur > 0.0 && cur + ink > avail + 0.01 {
+            n += 1;
+            cur = 0.0;
+            avail = width;
+        }
+        if cur == 0.0 && ink > avail + 0.01 {
+            for w in widths {
+                if cur > 0.0 && cur + w > avail + 0.01 {
+                    n += 1;
+                    cur = 0.0;
+                    avail = width;
+                }
+                cur += w;
+            }
+        } else {
+            cur += ink + trail;
+        }
+    }
+    n
 }
 
 /// The width a paragraph's block offers it and the most its room allows,
@@ -941,6 +1148,16 @@ pub fn write_text_box(
     // it on the slide's free space.
     let (top, text_bottom) = text_span(block);
     let bottom = text_bottom.max(cx.room.bottom());
+    // Where a wider renderer's extra lines would run past the box, the box
+    // shrinks its text on overflow (see `room` for why only there).
+    let wide_extra: f32 = placed
+        .iter()
+        .map(|pl| {
+            let extra = pl.wide_lines.saturating_sub(pl.para.lines.len());
+            extra as f32 * pl.para.line_height
+        })
+        .sum();
+    let shrink = text_bottom + wide_extra > bottom + 0.5;
     match ph {
         Some(kind) => super::slide::placeholder(x, id, name, kind, None),
         None => {
@@ -970,8 +1187,17 @@ pub fn write_text_box(
             at("anchor", "t"),
         ],
     );
-    // Nothing may shrink or grow: the layout already fitted the text.
-    x.empty("a:noAutofit", &[]);
+    if shrink {
+        // No fontScale: PowerPoint applies a stored scale as it stands,
+        // though our text fits it at full size, and LibreOffice 7.4 ignores
+        // it and fits the text itself, only when it overflows (measured:
+        // 90 % written, 100 % drawn in a Japanese locale where the text
+        // fits, and the same 98.8 % as with no scale in the C locale).
+        x.empty("a:normAutofit", &[]);
+    } else {
+        // Nothing may shrink or grow: the layout already fitted the text.
+        x.empty("a:noAutofit", &[]);
+    }
     x.close("a:bodyPr");
     x.empty("a:lstStyle", &[]);
     if placed.is_empty() {
@@ -1303,6 +1529,7 @@ mod tests {
             text,
             raw,
             lo: raw + 1.0,
+            lo_ja: raw + 0.5,
             size: 20.0,
             link: false,
         }
@@ -1355,32 +1582,74 @@ mod tests {
             cl("本", 20.0),
         ];
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (ppt, lo, cjk) = line_widths(&line, &s[0]);
+        let (ppt, lo, cjk, ja) = line_widths(&line, &s[0]);
         assert_eq!(ppt, 61.0);
         assert!((lo - (66.0 + gap)).abs() < 1e-4);
-        // In a Japanese locale: the rounded advances alone.
+        // In a Japanese locale: the rounded advances alone, of the face it
+        // draws with.
         assert_eq!(cjk, 66.0);
+        assert_eq!(ja, 63.5);
         // Not at the line's end, nor after a trailing space.
         let line = [cl("日", 20.0), cl("A", 10.0), cl("日", 20.0), cl(" ", 6.0)];
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (ppt, lo, _) = line_widths(&line, &s[0]);
+        let (ppt, lo, ..) = line_widths(&line, &s[0]);
         assert_eq!(ppt, 50.0);
         assert!((lo - (53.0 + 2.0 * gap)).abs() < 1e-4);
         // Not inside or after a link.
         let mut line = [cl("A", 10.0), cl("日", 20.0), cl("A", 10.0)];
         line[1].link = true;
         let s = resolve_scripts(&[line.to_vec()], Script::Latin);
-        let (_, lo, _) = line_widths(&line, &s[0]);
+        let (_, lo, ..) = line_widths(&line, &s[0]);
         assert!((lo - (43.0 + gap)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_wider_renderer_wraps_full_width_japanese_and_keeps_fields_whole() {
+        use Script::*;
+        // Each kanji a full em (20), wider than its rounded advance (13.5).
+        let kanji = vec![cl("日", 12.5), cl("本", 12.5), cl("語", 12.5)];
+        let asian = vec![vec![Asian; 3]];
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 50.0, 50.0),
+            2
+        );
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 60.0, 60.0),
+            1
+        );
+        // Latin words break after spaces only (11 + 5 + 11 wide).
+        let words = vec![cl("ab", 10.0), cl(" ", 4.0), cl("cd", 10.0)];
+        let latin = vec![vec![Latin; 3]];
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&words), &latin, &[], 27.0, 27.0),
+            1
+        );
+        assert_eq!(
+            wide_lines(std::slice::from_ref(&words), &latin, &[], 26.0, 26.0),
+            2
+        );
+        // A narrower first line (an indent): "ab" overflows it alone.
+        assert_eq!(wide_lines(&[words], &latin, &[], 10.0, 27.0), 2);
+        // A link is one unit: it moves down whole.
+        let mut linked = kanji.clone();
+        linked[1].link = true;
+        linked[2].link = true;
+        assert_eq!(wide_lines(&[linked], &asian, &[], 50.0, 50.0), 2);
+        let mut field = vec![cl("x", 10.0)];
+        field.extend(kanji.iter().map(|c| Cluster { link: true, ..*c }));
+        let mixed = vec![vec![Latin, Asian, Asian, Asian]];
+        // "x" then the field: 11 + the field (60 and a space between
+        // scripts) does not fit 70, so the field starts the second line.
+        assert_eq!(wide_lines(&[field], &mixed, &[], 70.0, 70.0), 2);
     }
 
     #[test]
     fn first_units() {
         let word = [cl("a", 10.0), cl("b", 10.0), cl(",", 5.0), cl("c", 10.0)];
-        assert_eq!(first_unit(&word), (20.0, 22.0));
+        assert_eq!(first_unit(&word), (20.0, 22.0, 21.0));
         let kanji = [cl("日", 20.0), cl("本", 20.0)];
-        assert_eq!(first_unit(&kanji), (20.0, 21.0));
-        assert_eq!(first_unit(&[]), (0.0, 0.0));
+        assert_eq!(first_unit(&kanji), (20.0, 21.0, 20.5));
+        assert_eq!(first_unit(&[]), (0.0, 0.0, 0.0));
     }
 
     #[test]

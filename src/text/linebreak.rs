@@ -78,6 +78,10 @@ pub enum Class {
 /// The JLREQ class of `c`, if kinsoku concerns it.
 pub fn class(c: char) -> Option<Class> {
     use Class::*;
+    // Kanji and ASCII letters and digits, most of any text, have no class.
+    if c.is_ascii_alphanumeric() || matches!(c as u32, 0x3400..=0x9FFF) {
+        return None;
+    }
     Some(match c {
         '‘' | '“' | '（' | '〔' | '［' | '｛' | '〈' | '《' | '「' | '『' | '【' | '｟' | '〘'
         | '〖' | '«' | '〝' | '(' | '[' | '{' | '｢' => Opening,
@@ -128,9 +132,14 @@ pub fn class(c: char) -> Option<Class> {
 
 /// Characters that must not start a line at `level` (行頭禁則).
 pub fn no_start_at(c: char, level: Strictness) -> bool {
+    class_no_start(class(c), level)
+}
+
+/// [`no_start_at`] for a character of JLREQ class `class`.
+fn class_no_start(class: Option<Class>, level: Strictness) -> bool {
     use Class::*;
     use Strictness::*;
-    match class(c) {
+    match class {
         Some(Closing | FullStop | Comma) => true,
         Some(SmallKana | Prolonged) => level == VeryStrict,
         Some(Hyphen) => matches!(level, Strict | VeryStrict),
@@ -163,25 +172,28 @@ pub fn opportunities_at(text: &str, level: Strictness) -> Vec<usize> {
         .map(|(at, _)| at)
         .peekable();
     let mut out = Vec::new();
-    let mut before: Option<char> = None; // the last non-space character
+    // The last non-space character opens a bracket (cannot end a line).
+    let mut after_opening = false;
     let mut prev: Option<char> = None; // the character just before
     for (at, c) in text.char_indices() {
         while uax.next_if(|&u| u < at).is_some() {}
         let by_uax = uax.peek() == Some(&at);
+        // Once per character: the class match is most of this loop's cost.
+        let cls = class(c);
         if at > 0 {
+            let no_start = class_no_start(cls, level);
             // A class this level lets start a line, after kana or kanji, where
             // UAX #14 (which has no levels) forbids the break.
-            let loosened = class(c).is_some()
-                && !no_start_at(c, level)
-                && class(c) != Some(Class::Opening)
+            let loosened = cls.is_some_and(|k| k != Class::Opening)
+                && !no_start
                 && prev.is_some_and(is_japanese_letter);
-            if (by_uax || loosened) && !no_start_at(c, level) && !before.is_some_and(no_end) {
+            if (by_uax || loosened) && !no_start && !after_opening {
                 out.push(at);
             }
         }
         prev = Some(c);
         if !c.is_whitespace() {
-            before = Some(c);
+            after_opening = cls == Some(Class::Opening);
         }
     }
     out

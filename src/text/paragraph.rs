@@ -18,6 +18,7 @@ use super::linebreak::{
 };
 use super::phrase;
 use crate::pages::Glyph;
+use std::sync::OnceLock;
 use unicode_bidi::Level;
 
 /// Where a paragraph's lines may break.
@@ -116,9 +117,10 @@ pub struct Shaped {
     gap_after: Vec<bool>,
     /// Break opportunities, with 0 and the end.
     bounds: Vec<usize>,
-    /// The phrase boundaries among them (with 0 and the end) when the
-    /// paragraph breaks between phrases, else empty.
-    phrase_bounds: Vec<usize>,
+    /// The phrase boundaries among them (with 0 and the end), found on
+    /// first use: most paragraphs that break between phrases fit on one
+    /// line and never need BudouX's scores.
+    phrase_bounds: OnceLock<Vec<usize>>,
     wrap: Wrap,
     strictness: Strictness,
     /// Bidi level per byte of `text`; empty when nothing is right to left.
@@ -132,6 +134,17 @@ impl Shaped {
     /// The paragraph's direction is right to left.
     pub fn rtl(&self) -> bool {
         self.rtl
+    }
+
+    /// The opportunities its lines may break at: all of them, or only the
+    /// phrase boundaries.
+    fn breaks(&self) -> &[usize] {
+        if self.wrap == Wrap::Anywhere {
+            &self.bounds
+        } else {
+            self.phrase_bounds
+                .get_or_init(|| phrase_bounds(&self.text, &self.bounds))
+        }
     }
 }
 
@@ -195,18 +208,13 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
     let mut bounds = vec![0];
     bounds.extend(opportunities_at(&text, breaking.strictness));
     bounds.push(text.len());
-    let phrase_bounds = if breaking.wrap == Wrap::Anywhere {
-        Vec::new()
-    } else {
-        phrase_bounds(&text, &bounds)
-    };
     Shaped {
         text,
         span_of,
         glyphs,
         gap_after,
         bounds,
-        phrase_bounds,
+        phrase_bounds: OnceLock::new(),
         wrap: breaking.wrap,
         strictness: breaking.strictness,
         levels,
@@ -326,14 +334,20 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
         levels: &shaped.levels,
     };
 
+    // A paragraph clearly narrower than the box is the one line the greedy
+    // fill below would give (its units' widths add up to the whole): most
+    // paragraphs, which then skip the units, balancing and BudouX. The
+    // margin covers the float sums' rounding, so the result is the same.
+    let whole = m.ink(0, text.len());
+    if whole > 0.0 && whole <= width - 0.01 - width.abs() * 1e-4 {
+        laid.lines.push(build_line(&m, 0, text.len()));
+        return laid;
+    }
+
     // Units between break opportunities, each with its ink width and its
     // trailing (droppable) width: spaces and the Japanese–Latin gap.
     let phrased = shaped.wrap != Wrap::Anywhere;
-    let bounds = if phrased {
-        &shaped.phrase_bounds
-    } else {
-        &shaped.bounds
-    };
+    let bounds = shaped.breaks();
     let mut units: Vec<Unit> = bounds
         .windows(2)
         .map(|w| Unit::measure(&m, w[0], w[1]))
@@ -748,11 +762,13 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
             line.runs.push(LaidRun {
                 x,
                 width: 0.0,
-                text: String::new(),
+                // Sized for the rest of the line (most lines are one run):
+                // growing them was a tenth of the line's cost.
+                text: String::with_capacity(end - g.start),
                 face: g.face,
                 size: m.sizes.get(g.span).copied().unwrap_or(0.0),
                 span: g.span,
-                glyphs: Vec::new(),
+                glyphs: Vec::with_capacity(to - from),
                 rtl: level.is_some_and(|l| l.is_rtl()),
             });
             run_levels.push(level);

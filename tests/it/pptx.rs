@@ -1396,6 +1396,54 @@ fn sample_surveys_convert() {
     }
 }
 
+/// The reference sample: a box shrinks its text on overflow (`normAutofit`,
+/// with no stored scale) only where a renderer drawing wider than ours
+/// would carry its extra lines past the box, as LibreOffice in the C locale
+/// did with slide 9's body (its last line 6 pt below the box, measured):
+/// LibreOffice moves the lines of such a box down a little even when the
+/// text fits, so the one-line furniture and most boxes keep `noAutofit`.
+#[test]
+fn only_boxes_a_wider_renderer_overflows_shrink_their_text() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("samples/2020-10-ai-update.yaml");
+    let loaded = surveydeck::document::load(&path, &Default::default());
+    let (doc, _) = surveydeck::lay_out(&loaded.deck.expect("loads")).expect("lays out");
+    let p = Pptx::open(&write(&doc));
+    let (mut shrinking, mut boxes) = (Vec::new(), 0);
+    for (n, slide) in p.slides().iter().enumerate() {
+        let xml = p.xml(slide);
+        for sp in xml.split("<p:sp>").skip(1) {
+            let Some(name) = sp.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            if !sp.contains("<a:bodyPr") {
+                continue;
+            }
+            boxes += 1;
+            let normal = sp.contains("<a:normAutofit/>");
+            assert!(
+                normal != sp.contains("<a:noAutofit/>"),
+                "slide {}: {name} has one autofit setting",
+                n + 1
+            );
+            if normal {
+                assert!(
+                    !name.starts_with("Footer") && !name.starts_with("Slide Number"),
+                    "slide {}: {name} shrinks",
+                    n + 1
+                );
+                shrinking.push(format!("{} {name}", n + 1));
+            }
+        }
+    }
+    assert!(shrinking.contains(&"9 Body 4".to_string()), "{shrinking:?}");
+    assert!(
+        shrinking.len() * 10 <= boxes,
+        "{} of {boxes} boxes shrink: {shrinking:?}",
+        shrinking.len()
+    );
+}
+
 /// A shape of a slide as written: its name, rectangle (points) and text.
 struct Frame {
     name: String,
@@ -1612,6 +1660,8 @@ struct ModelLine {
     line_height: f32,
     left: f32,
     right: f32,
+    /// The line belongs to the slide's title.
+    title: bool,
 }
 
 fn model_lines(page: &Page) -> Vec<ModelLine> {
@@ -1642,6 +1692,7 @@ fn model_lines(page: &Page) -> Vec<ModelLine> {
                     line_height: p.line_height,
                     left,
                     right: block.rect.right().max(line.x + line.width) + 2.0,
+                    title: block.role == Role::Title,
                 });
             }
         }
@@ -1870,27 +1921,44 @@ fn words_by_line<'w>(page: &Page, words: &'w [Word]) -> Vec<(ModelLine, Vec<&'w 
 }
 
 /// The words of each line must spell that line (markers included) on at
-/// least 97 % of the lines; all mismatches are printed. Returns the lines
-/// that break as laid out but whose LibreOffice words end past their
-/// block's right edge by more than 1 pt, as (slide, overshoot in pt, text).
+/// least 98 % of the lines, and on every line of every title; all
+/// mismatches are printed. Returns the lines that break as laid out but
+/// whose LibreOffice words end past their block's right edge by more than
+/// 1 pt, as (slide, overshoot in pt, text).
 fn check_libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Vec<(usize, f32, String)> {
-    let (matching, total, overflows) = libreoffice_breaks(doc, pages);
+    let b = libreoffice_breaks(doc, pages);
     assert!(
-        matching as f64 >= 0.97 * total as f64,
-        "only {matching} of {total} lines break as laid out"
+        b.matching as f64 >= 0.98 * b.total as f64,
+        "only {} of {} lines break as laid out",
+        b.matching,
+        b.total
     );
-    overflows
+    assert!(
+        b.titles.is_empty(),
+        "titles break elsewhere:\n{}",
+        b.titles.join("\n")
+    );
+    b.overflows
+}
+
+/// How LibreOffice broke the sample's lines.
+struct Breaks {
+    /// Lines that break as laid out, of `total`.
+    matching: usize,
+    total: usize,
+    /// As for [`check_libreoffice_breaks`].
+    overflows: Vec<(usize, f32, String)>,
+    /// The title lines that do not.
+    titles: Vec<String>,
 }
 
 /// How many of the sample's lines LibreOffice breaks as laid out, of how
-/// many (mismatches are printed), and the overflows as for
-/// [`check_libreoffice_breaks`].
-fn libreoffice_breaks(
-    doc: &Document,
-    pages: &[Vec<Word>],
-) -> (usize, usize, Vec<(usize, f32, String)>) {
+/// many (mismatches are printed), the overflows as for
+/// [`check_libreoffice_breaks`] and the mismatched title lines.
+fn libreoffice_breaks(doc: &Document, pages: &[Vec<Word>]) -> Breaks {
     let mut total = 0;
     let mut mismatches: Vec<String> = Vec::new();
+    let mut titles = Vec::new();
     let mut overflows = Vec::new();
     for (n, (page, words)) in doc.pages.iter().zip(pages).enumerate() {
         for (line, ws) in words_by_line(page, words) {
@@ -1902,12 +1970,16 @@ fn libreoffice_breaks(
                     overflows.push((n + 1, end - line.right, line.text.clone()));
                 }
             } else {
-                mismatches.push(format!(
+                let m = format!(
                     "slide {}: expected {:?}\n           LibreOffice {:?}",
                     n + 1,
                     line.text,
                     text
-                ));
+                );
+                if line.title {
+                    titles.push(m.clone());
+                }
+                mismatches.push(m);
             }
         }
     }
@@ -1919,15 +1991,21 @@ fn libreoffice_breaks(
     for m in &mismatches {
         println!("  {m}");
     }
-    (matching, total, overflows)
+    Breaks {
+        matching,
+        total,
+        overflows,
+        titles,
+    }
 }
 
 /// LibreOffice in an English locale: its spacing between scripts makes
 /// lines wider than ours, so where the room beside a block runs out it
-/// breaks earlier (the share is printed). No word leaves the slide; words
-/// that leave their own box (an extra line past the room below) are listed.
+/// breaks earlier (the share is printed). No word leaves its own box: where
+/// the extra lines would not fit the room below, the box shrinks its text
+/// on overflow.
 #[test]
-fn libreoffice_in_c_keeps_every_word_on_the_slide() {
+fn libreoffice_in_c_keeps_every_word_in_its_box() {
     let setup = Setup {
         locale: "C.UTF-8",
         font: true,
@@ -1936,23 +2014,24 @@ fn libreoffice_in_c_keeps_every_word_on_the_slide() {
     let Some((doc, frames, pages)) = libreoffice_render(setup) else {
         return;
     };
-    let (matching, total, _) = libreoffice_breaks(&doc, &pages);
-    println!("C locale: {matching} of {total} lines break as laid out");
-    let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
+    let b = libreoffice_breaks(&doc, &pages);
     println!(
-        "{} words leave their box:\n{}",
-        off_box.len(),
-        off_box.join("\n")
+        "C locale: {} of {} lines break as laid out",
+        b.matching, b.total
     );
+    let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
     assert!(off_slide.is_empty(), "{}", off_slide.join("\n"));
+    assert!(off_box.is_empty(), "{}", off_box.join("\n"));
 }
 
 /// LibreOffice in a Japanese locale (the users' own: no automatic space
-/// between scripts) breaks where our layout did on at least 97 % of the
-/// lines, no line that breaks so runs past its block, and every word stays
-/// inside its own text box. (LibreOffice 7.4 on Linux in this locale draws
-/// bold BIZ UDPGothic as Regular made bold, whose advances are narrower, so
-/// a few bold titles take one more character on their first line.)
+/// between scripts) breaks where our layout did on at least 98 % of the
+/// lines and on every title line, no line that breaks so runs past its
+/// block, and every word stays inside its own text box. (LibreOffice 7.4
+/// on Linux in this locale draws bold BIZ UDPGothic as Regular made bold,
+/// whose advances are narrower: the box widths model that too.) The lines
+/// that differ are figure captions, which our layout breaks between
+/// phrases and LibreOffice by characters, and a few body lines (printed).
 #[test]
 fn libreoffice_in_japanese_breaks_and_fits_every_line() {
     let setup = Setup {
@@ -1998,10 +2077,16 @@ fn libreoffice_after_an_edit_keeps_every_word_in_its_box() {
 }
 
 /// Without BIZ UDPGothic installed LibreOffice draws the text in another
-/// face with other advances, in both locales: no word leaves the slide;
-/// words that leave their own box are listed.
+/// face with other advances (Noto Sans CJK: Japanese wider than ours), in
+/// both locales: no word leaves the slide, and none its own box but on
+/// slide 4. There the ranking's ④ entry, a link (a LibreOffice field) too
+/// wide for its line in that face, moves down whole and is cut, and
+/// LibreOffice 7.4's own shrinking of the box (`normAutofit`) stops short:
+/// the last entry's "(原文: …)" line ends about 7 pt below the box, over the
+/// footer. No markup makes it shrink further (it ignores a stored
+/// `fontScale` and `lnSpcReduction`, measured).
 #[test]
-fn libreoffice_without_the_font_keeps_every_word_on_the_slide() {
+fn libreoffice_without_the_font_keeps_every_word_in_its_box() {
     for locale in ["ja_JP.UTF-8", "C.UTF-8"] {
         let setup = Setup {
             locale,
@@ -2011,14 +2096,22 @@ fn libreoffice_without_the_font_keeps_every_word_on_the_slide() {
         let Some((doc, frames, pages)) = libreoffice_render(setup) else {
             return;
         };
-        let (matching, total, _) = libreoffice_breaks(&doc, &pages);
-        println!("{locale} without the font: {matching} of {total} lines break as laid out");
-        let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
+        let b = libreoffice_breaks(&doc, &pages);
         println!(
-            "{} words leave their box:\n{}",
-            off_box.len(),
-            off_box.join("\n")
+            "{locale} without the font: {} of {} lines break as laid out",
+            b.matching, b.total
         );
+        let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
         assert!(off_slide.is_empty(), "{locale}: {}", off_slide.join("\n"));
+        let (slide_4, elsewhere): (Vec<String>, Vec<String>) = off_box
+            .into_iter()
+            .partition(|w| w.starts_with("slide 4: "));
+        println!(
+            "{locale}: {} words leave their box on slide 4:\n{}",
+            slide_4.len(),
+            slide_4.join("\n")
+        );
+        assert!(elsewhere.is_empty(), "{locale}: {}", elsewhere.join("\n"));
+        assert!(slide_4.len() <= 8, "{locale}: {}", slide_4.join("\n"));
     }
 }
