@@ -308,19 +308,15 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
-    /// The paragraph's text: its lines joined (line breaks are soft, so a
-    /// break between Latin, Arabic or Hebrew words stands for a space).
+    /// The paragraph's text: its lines joined, with a space where layout
+    /// broke a line at one (line breaks are soft).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
-            let t = line.text();
-            if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next())
-                && crate::text::linebreak::is_western(a)
-                && crate::text::linebreak::is_western(b)
-            {
+            out.push_str(&line.text());
+            if line.space_after {
                 out.push(' ');
             }
-            out.push_str(&t);
         }
         out
     }
@@ -337,6 +333,10 @@ pub struct Line {
     /// text their x is not increasing, and a right-to-left run's glyphs
     /// (drawn left to right) go backwards through its text.
     pub runs: Vec<GlyphRun>,
+    /// Layout broke the paragraph after this line at white space it
+    /// dropped: a writer joining the lines puts a space back here.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub space_after: bool,
 }
 
 impl Line {

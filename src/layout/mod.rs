@@ -1324,6 +1324,7 @@ fn single_line_para_aligned(run: pages::GlyphRun, size: f32, align: Align) -> pa
         baseline: run.baseline,
         width: run.width,
         runs: vec![run],
+        space_after: false,
     };
     pages::Paragraph {
         level: None,

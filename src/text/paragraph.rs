@@ -70,6 +70,9 @@ pub struct LaidRun {
 pub struct LaidLine {
     pub width: f32,
     pub runs: Vec<LaidRun>,
+    /// The break after this line replaced white space (dropped from both
+    /// lines): text layers joining the lines put a space back there.
+    pub space_after: bool,
 }
 
 impl LaidLine {
@@ -424,8 +427,12 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     }
     avoid_widow(&m, bounds, shaped.strictness, &mut lines, width);
 
-    for (s, e) in lines {
-        laid.lines.push(build_line(&m, s, e));
+    let last = lines.len().saturating_sub(1);
+    for (k, (s, e)) in lines.into_iter().enumerate() {
+        let mut line = build_line(&m, s, e);
+        // Only a break drops white space; the paragraph's own end keeps none.
+        line.space_after = k < last && text[s..e].ends_with(char::is_whitespace);
+        laid.lines.push(line);
     }
     laid
 }
@@ -941,6 +948,40 @@ mod tests {
                     last.trim().chars().count() > 1 || lines.len() == 1,
                     "width {w}: {lines:?}"
                 );
+            }
+        }
+    }
+
+    /// The lines joined as text layers join them: a space where a break
+    /// says it dropped one.
+    fn rejoined(laid: &Laid) -> String {
+        let space = |l: &LaidLine| if l.space_after { " " } else { "" };
+        laid.lines.iter().map(|l| l.text() + space(l)).collect()
+    }
+
+    #[test]
+    fn breaks_say_where_they_dropped_a_space() {
+        let flags = |text: &str, width: f32| -> Vec<bool> {
+            let laid = lay_one(text, width);
+            laid.lines.iter().map(|l| l.space_after).collect()
+        };
+        assert_eq!(flags("foo bar", 25.0), [true, false]);
+        assert_eq!(flags("日本語", 12.0), [false, false, false]);
+        // Forced inside a word: nothing was dropped.
+        assert!(flags("Supercalifragilistic", 30.0).iter().all(|f| !f));
+        // The last line's trailing space is not a break.
+        assert_eq!(flags("foo ", 100.0), [false]);
+        // Joined back, the lines are the text at every width: the flag is set
+        // exactly where a space went, in Latin, in Japanese and between them.
+        for text in [
+            "Deep Learning for foo, bar",
+            "使わず、self-attention で",
+            "これは Deep Learning です。state-of-the-art",
+            "محمد علي (ムハンマド・アリー, カイロ)",
+        ] {
+            for w in 1..=40 {
+                let laid = lay_one(text, w as f32 * 5.0);
+                assert_eq!(rejoined(&laid), text, "width {}", w * 5);
             }
         }
     }
