@@ -216,6 +216,10 @@ pub struct Page {
     pub items: Vec<Item>,
     /// Speaker notes.
     pub notes: Option<String>,
+    /// Per line of the notes (as `note_lines` splits them): the line is
+    /// right to left. Layout decides it, so writers need no bidi of their own.
+    #[serde(skip_serializing_if = "none_true")]
+    pub notes_rtl: Vec<bool>,
     /// The paper a paper slide presents (its id and link), for printed pages'
     /// QR codes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -459,7 +463,31 @@ pub struct ImageItem {
     pub alt: Option<String>,
 }
 
+fn none_true(flags: &[bool]) -> bool {
+    !flags.contains(&true)
+}
+
+/// The lines of speaker notes, one paragraph each in every writer.
+pub fn note_lines(notes: &str) -> std::str::Lines<'_> {
+    notes.trim_end().lines()
+}
+
 impl Page {
+    /// The notes' lines, each with whether it is right to left.
+    pub fn note_lines(&self) -> impl Iterator<Item = (&str, bool)> {
+        let rtl = self
+            .notes_rtl
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(false));
+        self.notes
+            .as_deref()
+            .map(note_lines)
+            .into_iter()
+            .flatten()
+            .zip(rtl)
+    }
+
     /// The page's text in reading order, one paragraph per line.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -394,6 +394,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("挨拶をする。\n所要時間は 30 分。".into()),
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
@@ -580,6 +581,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("ここで 図 を指す & <強調>".into()),
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
@@ -608,6 +610,7 @@ fn fixture() -> Document {
             vec![text.para],
         )],
         notes: None,
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
