@@ -348,6 +348,39 @@ impl Line {
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
+
+    /// The line's clusters at the x their glyphs are drawn, left to right:
+    /// what a reader sees, where `text` is what a text layer reads.
+    pub fn clusters_left_to_right(&self) -> Vec<(f32, &str)> {
+        left_to_right(
+            self.runs
+                .iter()
+                .map(|r| (r.x, r.text.as_str(), r.glyphs.as_slice())),
+        )
+    }
+}
+
+/// The clusters of runs given as (pen x, text, glyphs), each at the x of
+/// its first glyph, sorted left to right. Shared with the line breaker's
+/// tests, whose lines are not yet placed on a page.
+pub fn left_to_right<'a>(
+    runs: impl Iterator<Item = (f32, &'a str, &'a [Glyph])>,
+) -> Vec<(f32, &'a str)> {
+    let mut at = Vec::new();
+    for (x, text, glyphs) in runs {
+        let mut pen = x;
+        let mut prev = None;
+        for g in glyphs {
+            // Glyphs of one cluster (a ligature's parts) share its text.
+            if prev != Some(g.start) {
+                at.push((pen, &text[g.start as usize..g.end as usize]));
+            }
+            prev = Some(g.start);
+            pen += g.advance;
+        }
+    }
+    at.sort_by(|a, b| a.0.total_cmp(&b.0));
+    at
 }
 
 /// A link target.

@@ -1047,23 +1047,17 @@ mod tests {
         assert_eq!(laid.missing[0], '👩');
     }
 
-    /// A laid line's characters left to right: each glyph's cluster text at
-    /// its pen x (a right-to-left run's clusters come out reversed).
+    /// A laid line's characters left to right (a right-to-left run's
+    /// clusters come out reversed).
     fn visual(line: &LaidLine) -> String {
-        let mut at: Vec<(f32, &str)> = Vec::new();
-        for r in &line.runs {
-            let mut pen = r.x;
-            let mut prev = None;
-            for g in &r.glyphs {
-                if prev != Some(g.start) {
-                    at.push((pen, &r.text[g.start as usize..g.end as usize]));
-                }
-                prev = Some(g.start);
-                pen += g.advance;
-            }
-        }
-        at.sort_by(|a, b| a.0.total_cmp(&b.0));
-        at.into_iter().map(|(_, t)| t).collect()
+        let runs = line
+            .runs
+            .iter()
+            .map(|r| (r.x, r.text.as_str(), r.glyphs.as_slice()));
+        crate::pages::left_to_right(runs)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
     }
 
     fn lay_one(text: &str, width: f32) -> Laid {
