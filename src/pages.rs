@@ -216,6 +216,10 @@ pub struct Page {
     pub items: Vec<Item>,
     /// Speaker notes.
     pub notes: Option<String>,
+    /// Per line of the notes (as `note_lines` splits them): the line is
+    /// right to left. Layout decides it, so writers need no bidi of their own.
+    #[serde(skip_serializing_if = "none_true")]
+    pub notes_rtl: Vec<bool>,
     /// The paper a paper slide presents (its id and link), for printed pages'
     /// QR codes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -308,19 +312,15 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
-    /// The paragraph's text: its lines joined (line breaks are soft, so a
-    /// break between Latin, Arabic or Hebrew words stands for a space).
+    /// The paragraph's text: its lines joined, with a space where layout
+    /// broke a line at one (line breaks are soft).
     pub fn text(&self) -> String {
         let mut out = String::new();
         for line in &self.lines {
-            let t = line.text();
-            if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next())
-                && crate::text::linebreak::is_western(a)
-                && crate::text::linebreak::is_western(b)
-            {
+            out.push_str(&line.text());
+            if line.space_after {
                 out.push(' ');
             }
-            out.push_str(&t);
         }
         out
     }
@@ -337,6 +337,10 @@ pub struct Line {
     /// text their x is not increasing, and a right-to-left run's glyphs
     /// (drawn left to right) go backwards through its text.
     pub runs: Vec<GlyphRun>,
+    /// Layout broke the paragraph after this line at white space it
+    /// dropped: a writer joining the lines puts a space back here.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub space_after: bool,
 }
 
 impl Line {
@@ -344,6 +348,39 @@ impl Line {
     pub fn text(&self) -> String {
         self.runs.iter().map(|r| r.text.as_str()).collect()
     }
+
+    /// The line's clusters at the x their glyphs are drawn, left to right:
+    /// what a reader sees, where `text` is what a text layer reads.
+    pub fn clusters_left_to_right(&self) -> Vec<(f32, &str)> {
+        left_to_right(
+            self.runs
+                .iter()
+                .map(|r| (r.x, r.text.as_str(), r.glyphs.as_slice())),
+        )
+    }
+}
+
+/// The clusters of runs given as (pen x, text, glyphs), each at the x of
+/// its first glyph, sorted left to right. Shared with the line breaker's
+/// tests, whose lines are not yet placed on a page.
+pub fn left_to_right<'a>(
+    runs: impl Iterator<Item = (f32, &'a str, &'a [Glyph])>,
+) -> Vec<(f32, &'a str)> {
+    let mut at = Vec::new();
+    for (x, text, glyphs) in runs {
+        let mut pen = x;
+        let mut prev = None;
+        for g in glyphs {
+            // Glyphs of one cluster (a ligature's parts) share its text.
+            if prev != Some(g.start) {
+                at.push((pen, &text[g.start as usize..g.end as usize]));
+            }
+            prev = Some(g.start);
+            pen += g.advance;
+        }
+    }
+    at.sort_by(|a, b| a.0.total_cmp(&b.0));
+    at
 }
 
 /// A link target.
@@ -459,7 +496,31 @@ pub struct ImageItem {
     pub alt: Option<String>,
 }
 
+fn none_true(flags: &[bool]) -> bool {
+    !flags.contains(&true)
+}
+
+/// The lines of speaker notes, one paragraph each in every writer.
+pub fn note_lines(notes: &str) -> std::str::Lines<'_> {
+    notes.trim_end().lines()
+}
+
 impl Page {
+    /// The notes' lines, each with whether it is right to left.
+    pub fn note_lines(&self) -> impl Iterator<Item = (&str, bool)> {
+        let rtl = self
+            .notes_rtl
+            .iter()
+            .copied()
+            .chain(std::iter::repeat(false));
+        self.notes
+            .as_deref()
+            .map(note_lines)
+            .into_iter()
+            .flatten()
+            .zip(rtl)
+    }
+
     /// The page's text in reading order, one paragraph per line.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -202,6 +202,7 @@ pub fn handout(doc: &Document, opts: &HandoutOptions, theme: &Theme, book: &Font
             background: Color(0xFF, 0xFF, 0xFF),
             items,
             notes: None,
+            notes_rtl: Vec::new(),
             paper: None,
         });
     }

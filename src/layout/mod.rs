@@ -410,6 +410,11 @@ impl<'a> Cx<'a> {
                     format!("{CONTINUED}\n{n}")
                 }
             });
+            page.notes_rtl = page.notes.as_deref().map_or_else(Vec::new, |n| {
+                pages::note_lines(n)
+                    .map(crate::text::starts_right_to_left)
+                    .collect()
+            });
         }
         if let SlideKind::Paper(p) = &slide.kind
             && let Some(url) = &p.url
@@ -853,6 +858,7 @@ impl<'a> Cx<'a> {
                 background: t.background,
                 items,
                 notes: None,
+                notes_rtl: Vec::new(),
                 paper: None,
             });
         }
@@ -1080,6 +1086,7 @@ impl Cx<'_> {
             background: t.background,
             items,
             notes: None,
+            notes_rtl: Vec::new(),
             paper: None,
         }
     }
@@ -1148,6 +1155,7 @@ impl Cx<'_> {
             background: t.background,
             items,
             notes: None,
+            notes_rtl: Vec::new(),
             paper: None,
         }
     }
@@ -1324,6 +1332,7 @@ fn single_line_para_aligned(run: pages::GlyphRun, size: f32, align: Align) -> pa
         baseline: run.baseline,
         width: run.width,
         runs: vec![run],
+        space_after: false,
     };
     pages::Paragraph {
         level: None,

@@ -109,6 +109,11 @@ pub fn notes_pages(
                 background: Color(0xFF, 0xFF, 0xFF),
                 items,
                 notes: (k == 0).then(|| page.notes.clone()).flatten(),
+                notes_rtl: if k == 0 {
+                    page.notes_rtl.clone()
+                } else {
+                    Vec::new()
+                },
                 paper: page.paper.clone(),
             });
         }

@@ -287,6 +287,7 @@ impl Typesetter<'_> {
                 baseline,
                 width: l.width,
                 runs,
+                space_after: l.space_after,
             });
         }
         let n = lines.len().max(1) as f32;

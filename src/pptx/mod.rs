@@ -426,9 +426,10 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
             let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
             let xml = slide::slide_xml(page, &mut r, &cx, title_ph)?;
-            let notes = match page.notes.as_deref().filter(|n| has_notes(Some(n))) {
-                Some(n) => Some(slide::notes_xml(n, &lang)?),
-                None => None,
+            let notes = if has_notes(page.notes.as_deref()) {
+                Some(slide::notes_xml(page.note_lines(), &lang)?)
+            } else {
+                None
             };
             Ok((xml, r, notes))
         })

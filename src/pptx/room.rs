@@ -175,6 +175,7 @@ mod tests {
             background: Color(255, 255, 255),
             items,
             notes: None,
+            notes_rtl: Vec::new(),
             paper: None,
         }
     }

@@ -240,8 +240,12 @@ fn write_picture(x: &mut Xml, id: u32, img: &ImageItem, rid: &str) {
 }
 
 /// The notes slide for a page's speaker notes: the slide image and a body
-/// placeholder holding one paragraph per line of the notes.
-pub fn notes_xml(notes: &str, lang: &str) -> Result<Vec<u8>, PptxError> {
+/// placeholder holding one paragraph per line of the notes (with whether it
+/// is right to left).
+pub fn notes_xml<'a>(
+    lines: impl Iterator<Item = (&'a str, bool)>,
+    lang: &str,
+) -> Result<Vec<u8>, PptxError> {
     let mut x = Xml::new();
     open_root(&mut x, "p:notes", &[]);
     x.open("p:cSld", &[]);
@@ -254,9 +258,9 @@ pub fn notes_xml(notes: &str, lang: &str) -> Result<Vec<u8>, PptxError> {
     x.open("p:txBody", &[]);
     x.empty("a:bodyPr", &[]);
     x.empty("a:lstStyle", &[]);
-    for line in notes.trim_end().lines() {
+    for (line, rtl) in lines {
         x.open("a:p", &[]);
-        if crate::text::starts_right_to_left(line) {
+        if rtl {
             x.empty("a:pPr", &[at("algn", "r"), at("rtl", 1)]);
         }
         if !line.is_empty() {

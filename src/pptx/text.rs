@@ -110,7 +110,7 @@ use rustybuzz::ttf_parser;
 use super::package::{Rels, rel};
 use super::xml::{Attr, Xml, at};
 use crate::pages::{Align, Color, Document, GlyphRun, Link, Paragraph, TextBlock};
-use crate::text::linebreak::{is_western, no_end, no_start, opportunities};
+use crate::text::linebreak::{no_end, no_start};
 
 /// Points to EMU (English Metric Units, 12700 per point).
 pub fn emu(pt: f32) -> i64 {
@@ -616,21 +616,6 @@ fn autospace(before: &Cluster<'_>, a: Script, b: Script) -> f32 {
     }
 }
 
-/// Whether our layout dropped a space at the break between two lines: the
-/// break is not a place where the text may break without one, and neither
-/// side is East Asian (Japanese text has no spaces to drop; a break there
-/// that the rules forbid was forced).
-fn dropped_space(before: &str, after: &str) -> bool {
-    let (Some(a), Some(b)) = (before.chars().next_back(), after.chars().next()) else {
-        return false;
-    };
-    if a.is_whitespace() || b.is_whitespace() || is_asian(a) || is_asian(b) {
-        return false;
-    }
-    let joined = format!("{before}{after}");
-    !opportunities(&joined).contains(&before.len())
-}
-
 fn blank(c: &Cluster<'_>) -> bool {
     c.text.trim().is_empty()
 }
@@ -661,7 +646,7 @@ fn line_widths(cl: &[Cluster<'_>], scripts: &[Script]) -> (f32, f32, f32, f32) {
 fn first_unit(cl: &[Cluster<'_>]) -> (f32, f32, f32) {
     let (mut raw, mut lo, mut lo_ja) = (0.0, 0.0, 0.0);
     for (i, c) in cl.iter().enumerate() {
-        let word = c.text.chars().all(is_western);
+        let word = c.text.chars().all(|c| c.is_alphanumeric() && !is_asian(c));
         if i > 0 && !word {
             break;
         }
@@ -731,7 +716,6 @@ fn analyse(
     scripts: &[Vec<Script>],
 ) -> Analysis {
     let start = prefix_script(prefix);
-    let texts: Vec<String> = p.lines.iter().map(|l| l.text()).collect();
     let mut a = Analysis {
         powerpoint: Vec::new(),
         libreoffice: Vec::new(),
@@ -764,7 +748,7 @@ fn analyse(
         }
         let (mut ppt_pull, mut lo_pull, mut cjk_pull, mut ja_pull) = (0.0, 0.0, 0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
-            let space = dropped_space(&texts[i], &texts[i + 1]);
+            let space = p.lines[i].space_after;
             a.spaces.push(space);
             let blanks = |it: &mut dyn Iterator<Item = &Cluster<'_>>| -> (f32, f32, f32) {
                 it.take_while(|c| blank(c))
@@ -1650,19 +1634,6 @@ mod tests {
         let kanji = [cl("日", 20.0), cl("本", 20.0)];
         assert_eq!(first_unit(&kanji), (20.0, 21.0, 20.5));
         assert_eq!(first_unit(&[]), (0.0, 0.0, 0.0));
-    }
-
-    #[test]
-    fn dropped_spaces_only_where_the_text_cannot_break_without_one() {
-        assert!(dropped_space("foo", "bar"));
-        assert!(dropped_space("Deep", "Learning"));
-        assert!(!dropped_space("日本", "語"));
-        assert!(dropped_space("foo,", "bar"));
-        // Forbidden (kinsoku) but forced: no space in Japanese.
-        assert!(!dropped_space("使わず", "、self"));
-        assert!(!dropped_space("foo ", "bar"));
-        assert!(!dropped_space("state-", "of"));
-        assert!(!dropped_space("", "x"));
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub struct LaidRun {
 pub struct LaidLine {
     pub width: f32,
     pub runs: Vec<LaidRun>,
+    /// The break after this line replaced white space (dropped from both
+    /// lines): text layers joining the lines put a space back there.
+    pub space_after: bool,
 }
 
 impl LaidLine {
@@ -438,8 +441,12 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     }
     avoid_widow(&m, bounds, shaped.strictness, &mut lines, width);
 
-    for (s, e) in lines {
-        laid.lines.push(build_line(&m, s, e));
+    let last = lines.len().saturating_sub(1);
+    for (k, (s, e)) in lines.into_iter().enumerate() {
+        let mut line = build_line(&m, s, e);
+        // Only a break drops white space; the paragraph's own end keeps none.
+        line.space_after = k < last && text[s..e].ends_with(char::is_whitespace);
+        laid.lines.push(line);
     }
     laid
 }
@@ -961,6 +968,40 @@ mod tests {
         }
     }
 
+    /// The lines joined as text layers join them: a space where a break
+    /// says it dropped one.
+    fn rejoined(laid: &Laid) -> String {
+        let space = |l: &LaidLine| if l.space_after { " " } else { "" };
+        laid.lines.iter().map(|l| l.text() + space(l)).collect()
+    }
+
+    #[test]
+    fn breaks_say_where_they_dropped_a_space() {
+        let flags = |text: &str, width: f32| -> Vec<bool> {
+            let laid = lay_one(text, width);
+            laid.lines.iter().map(|l| l.space_after).collect()
+        };
+        assert_eq!(flags("foo bar", 25.0), [true, false]);
+        assert_eq!(flags("日本語", 12.0), [false, false, false]);
+        // Forced inside a word: nothing was dropped.
+        assert!(flags("Supercalifragilistic", 30.0).iter().all(|f| !f));
+        // The last line's trailing space is not a break.
+        assert_eq!(flags("foo ", 100.0), [false]);
+        // Joined back, the lines are the text at every width: the flag is set
+        // exactly where a space went, in Latin, in Japanese and between them.
+        for text in [
+            "Deep Learning for foo, bar",
+            "使わず、self-attention で",
+            "これは Deep Learning です。state-of-the-art",
+            "محمد علي (ムハンマド・アリー, カイロ)",
+        ] {
+            for w in 1..=40 {
+                let laid = lay_one(text, w as f32 * 5.0);
+                assert_eq!(rejoined(&laid), text, "width {}", w * 5);
+            }
+        }
+    }
+
     #[test]
     fn text_survives_layout() {
         let text = "ExGAN: 極端なサンプルの逆襲的生成 (原文: ExGAN: Adversarial Generation of Extreme Samples)";
@@ -1022,23 +1063,17 @@ mod tests {
         assert_eq!(laid.missing[0], '👩');
     }
 
-    /// A laid line's characters left to right: each glyph's cluster text at
-    /// its pen x (a right-to-left run's clusters come out reversed).
+    /// A laid line's characters left to right (a right-to-left run's
+    /// clusters come out reversed).
     fn visual(line: &LaidLine) -> String {
-        let mut at: Vec<(f32, &str)> = Vec::new();
-        for r in &line.runs {
-            let mut pen = r.x;
-            let mut prev = None;
-            for g in &r.glyphs {
-                if prev != Some(g.start) {
-                    at.push((pen, &r.text[g.start as usize..g.end as usize]));
-                }
-                prev = Some(g.start);
-                pen += g.advance;
-            }
-        }
-        at.sort_by(|a, b| a.0.total_cmp(&b.0));
-        at.into_iter().map(|(_, t)| t).collect()
+        let runs = line
+            .runs
+            .iter()
+            .map(|r| (r.x, r.text.as_str(), r.glyphs.as_slice()));
+        crate::pages::left_to_right(runs)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
     }
 
     fn lay_one(text: &str, width: f32) -> Laid {

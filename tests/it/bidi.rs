@@ -79,26 +79,11 @@ fn paragraph<'a>(doc: &'a Document, text: &str) -> &'a Paragraph {
         .unwrap_or_else(|| panic!("no paragraph reads {text:?}"))
 }
 
-/// Clusters of a line at the x their glyphs are drawn, left to right.
-fn clusters(line: &Line) -> Vec<(f32, &str)> {
-    let mut at = Vec::new();
-    for r in &line.runs {
-        let mut pen = r.x;
-        let mut prev = None;
-        for g in &r.glyphs {
-            if prev != Some(g.start) {
-                at.push((pen, &r.text[g.start as usize..g.end as usize]));
-            }
-            prev = Some(g.start);
-            pen += g.advance;
-        }
-    }
-    at.sort_by(|a, b| a.0.total_cmp(&b.0));
-    at
-}
-
 fn visual(line: &Line) -> String {
-    clusters(line).into_iter().map(|(_, t)| t).collect()
+    line.clusters_left_to_right()
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 fn check_order(doc: &Document) {
@@ -148,7 +133,7 @@ fn lines_are_drawn_in_visual_order_with_arabic_and_hebrew_faces() {
     }
     // Inside an Arabic run the word's first letter is at its right end.
     let line = &p.lines[0];
-    let at = clusters(line);
+    let at = line.clusters_left_to_right();
     let x_of = |s: &str| at.iter().find(|(_, t)| t.starts_with(s)).unwrap().0;
     assert_eq!(at.last().unwrap().1, "م", "the line starts at the right");
     assert!(x_of("ح") > x_of("د"));
@@ -193,7 +178,14 @@ fn right_to_left_paragraphs_start_at_the_right() {
     for line in &p.lines {
         assert!((line.x + line.width - right).abs() < 0.01);
         let first = line.text().chars().next().unwrap();
-        let rightmost = clusters(line).last().unwrap().1.chars().next().unwrap();
+        let rightmost = line
+            .clusters_left_to_right()
+            .last()
+            .unwrap()
+            .1
+            .chars()
+            .next()
+            .unwrap();
         assert_eq!(first, rightmost, "{:?}", line.text());
         read.push_str(&line.text());
     }

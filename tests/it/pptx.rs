@@ -92,7 +92,9 @@ fn shape(spans: &[(&str, Style)]) -> Vec<Ch> {
 
 /// Greedy lines: Latin words stay whole (spaces are break points and are
 /// dropped at a break), any CJK character may start a line.
-fn break_lines(chars: &[Ch], width: f32) -> Vec<Vec<Ch>> {
+/// Each line with whether the break after it dropped spaces (as our layout
+/// says in `Line::space_after`).
+fn break_lines(chars: &[Ch], width: f32) -> Vec<(Vec<Ch>, bool)> {
     // Units: a run of non-space Latin characters, a single CJK character,
     // or a space.
     let mut units: Vec<Vec<Ch>> = Vec::new();
@@ -109,11 +111,11 @@ fn break_lines(chars: &[Ch], width: f32) -> Vec<Vec<Ch>> {
             units.push(vec![ch.clone()]);
         }
     }
-    let mut lines: Vec<Vec<Ch>> = vec![Vec::new()];
+    let mut lines: Vec<(Vec<Ch>, bool)> = vec![(Vec::new(), false)];
     let mut w = 0.0;
     for u in units {
         let uw: f32 = u.iter().map(|c| c.advance).sum();
-        let line = lines.last_mut().unwrap();
+        let (line, dropped) = lines.last_mut().unwrap();
         if u[0].c == ' ' {
             if !line.is_empty() {
                 line.extend(u);
@@ -129,8 +131,9 @@ fn break_lines(chars: &[Ch], width: f32) -> Vec<Vec<Ch>> {
         if !line.is_empty() && w + gap + uw > width {
             while line.last().is_some_and(|c| c.c == ' ') {
                 line.pop();
+                *dropped = true;
             }
-            lines.push(u.clone());
+            lines.push((u.clone(), false));
             w = uw;
         } else {
             line.extend(u);
@@ -210,7 +213,7 @@ fn para(
     let chars = shape(spans);
     let mut lines = Vec::new();
     let mut y = baseline;
-    for line_chars in break_lines(&chars, width) {
+    for (line_chars, space_after) in break_lines(&chars, width) {
         let lw: f32 = {
             // Width with the inner gaps, as run_of computes them.
             let r = run_of(&line_chars, &style(size), 0.0, 0.0);
@@ -251,6 +254,7 @@ fn para(
             baseline: y,
             width: x - x0,
             runs,
+            space_after,
         });
         y += line_height;
     }
@@ -390,6 +394,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("挨拶をする。\n所要時間は 30 分。".into()),
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
@@ -576,6 +581,7 @@ fn fixture() -> Document {
             ),
         ],
         notes: Some("ここで 図 を指す & <強調>".into()),
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
@@ -604,6 +610,7 @@ fn fixture() -> Document {
             vec![text.para],
         )],
         notes: None,
+        notes_rtl: Vec::new(),
         paper: None,
     };
 
