@@ -1347,3 +1347,220 @@ fn single_line_para_aligned(run: pages::GlyphRun, size: f32, align: Align) -> pa
         rtl: false,
     }
 }
+
+#[cfg(test)]
+mod pack_tests {
+    //! `pack` against page contents worked out by hand: which paragraph
+    //! (by label) and how many of its lines land on each page.
+    use super::*;
+
+    /// A paragraph labelled `id` of `lines` lines, 10 pt apart, after
+    /// `before` points of space; heights as layout computes them.
+    fn para(id: u8, lines: usize, before: f32, keep: bool) -> LaidPara {
+        para_spaced(id, lines, 10.0, before, keep)
+    }
+
+    /// Paragraphs labelled 1, 2, … from (lines, space before, keep with next).
+    fn paras(specs: &[(usize, f32, bool)]) -> Vec<LaidPara> {
+        let label = |i: usize| u8::try_from(i + 1).unwrap_or(u8::MAX);
+        specs
+            .iter()
+            .enumerate()
+            .map(|(i, &(lines, before, keep))| para(label(i), lines, before, keep))
+            .collect()
+    }
+
+    fn para_spaced(id: u8, lines: usize, line_height: f32, before: f32, keep: bool) -> LaidPara {
+        let line = pages::Line {
+            x: 0.0,
+            baseline: 0.0,
+            width: 0.0,
+            runs: Vec::new(),
+            space_after: false,
+        };
+        LaidPara {
+            para: pages::Paragraph {
+                level: Some(id),
+                marker: None,
+                bullet: false,
+                indent: 0.0,
+                align: Align::Left,
+                size: 10.0,
+                line_height,
+                space_before: before,
+                lines: vec![line; lines],
+                rtl: false,
+            },
+            height: before + lines as f32 * line_height,
+            keep_with_next: keep,
+        }
+    }
+
+    fn packed(laid: Vec<LaidPara>, cap: f32, tail: f32) -> Vec<Vec<(u8, usize)>> {
+        pack(laid, cap, tail)
+            .iter()
+            .map(|page| {
+                page.iter()
+                    .map(|p| (p.para.level.unwrap_or(0), p.para.lines.len()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_fill_a_page_to_the_last_point() {
+        let three = paras(&[(1, 0.0, false), (1, 0.0, false), (1, 0.0, false)]);
+        assert_eq!(
+            packed(three.clone(), 30.0, 0.0),
+            [vec![(1, 1), (2, 1), (3, 1)]]
+        );
+        // A hundredth of a point over is rounding, not overflow.
+        assert_eq!(packed(three.clone(), 29.995, 0.0).len(), 1);
+        assert_eq!(
+            packed(three, 29.0, 0.0),
+            [vec![(1, 1), (2, 1)], vec![(3, 1)]]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_that_fits_a_page_moves_down_whole() {
+        // 20 + 40 > 50: the second goes to the next page unsplit.
+        let laid = paras(&[(2, 0.0, false), (4, 0.0, false)]);
+        assert_eq!(packed(laid, 50.0, 0.0), [vec![(1, 2)], vec![(2, 4)]]);
+        // Exactly a page tall is not taller than a page.
+        let laid = paras(&[(2, 0.0, false), (5, 0.0, false)]);
+        assert_eq!(packed(laid, 50.0, 0.0), [vec![(1, 2)], vec![(2, 5)]]);
+    }
+
+    #[test]
+    fn a_paragraph_taller_than_a_page_splits_between_lines() {
+        // 5 + 100 pt: 4 lines fit under the space before, then 5, then 1.
+        let laid = paras(&[(10, 5.0, false)]);
+        assert_eq!(
+            packed(laid, 50.0, 0.0),
+            [vec![(1, 4)], vec![(1, 5)], vec![(1, 1)]]
+        );
+        // After 20 pt of other text, 3 lines fill the first page's rest.
+        let laid = paras(&[(2, 0.0, false), (10, 0.0, false)]);
+        assert_eq!(
+            packed(laid, 50.0, 0.0),
+            [vec![(1, 2), (2, 3)], vec![(2, 5)], vec![(2, 2)]]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_whose_first_line_cannot_fit_takes_a_page_per_line() {
+        // 45 pt before the first line leaves no room for one: one line anyway.
+        let laid = paras(&[(3, 45.0, false)]);
+        assert_eq!(packed(laid, 50.0, 0.0), [vec![(1, 1)], vec![(1, 2)]]);
+        // One line taller than the page: a page of its own, nothing after.
+        let laid = vec![para_spaced(1, 1, 60.0, 0.0, false)];
+        assert_eq!(packed(laid, 50.0, 0.0), [vec![(1, 1)]]);
+    }
+
+    /// What each case shows, its paragraphs as (lines, space before, keep
+    /// with next), the page height and the callout's, and the pages.
+    type Case<'a> = (
+        &'a str,
+        &'a [(usize, f32, bool)],
+        f32,
+        f32,
+        &'a [&'a [(u8, usize)]],
+    );
+
+    fn check(cases: &[Case<'_>]) {
+        for &(what, specs, cap, tail, want) in cases {
+            let want: Vec<Vec<(u8, usize)>> = want.iter().map(|p| p.to_vec()).collect();
+            assert_eq!(packed(paras(specs), cap, tail), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn keep_with_next_moves_to_the_next_page_with_what_follows() {
+        let (no, keep) = (false, true);
+        check(&[
+            (
+                "2 keeps with 3, which does not fit: 2 goes along",
+                &[(2, 0.0, no), (2, 0.0, keep), (2, 0.0, no)],
+                45.0,
+                0.0,
+                &[&[(1, 2)], &[(2, 2), (3, 2)]],
+            ),
+            (
+                "without the mark, 2 stays",
+                &[(2, 0.0, no), (2, 0.0, no), (2, 0.0, no)],
+                45.0,
+                0.0,
+                &[&[(1, 2), (2, 2)], &[(3, 2)]],
+            ),
+            (
+                "a page never empties itself, even when everything keeps",
+                &[(2, 0.0, keep), (2, 0.0, keep), (2, 0.0, no)],
+                45.0,
+                0.0,
+                &[&[(1, 2)], &[(2, 2), (3, 2)]],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn the_last_page_leaves_room_for_the_callout() {
+        let (no, keep) = (false, true);
+        check(&[
+            (
+                "40 + 15 > 50: the second paragraph moves on",
+                &[(2, 0.0, no), (2, 0.0, no)],
+                50.0,
+                15.0,
+                &[&[(1, 2)], &[(2, 2)]],
+            ),
+            (
+                "exactly at the tolerance: it stays",
+                &[(2, 0.0, no), (2, 0.0, no)],
+                50.0,
+                (50.0 + 0.01) - 40.0,
+                &[&[(1, 2), (2, 2)]],
+            ),
+            (
+                "moves stop as soon as the rest plus the callout fit exactly",
+                &[(2, 0.0, no), (1, 0.0, no), (1, 0.0, no), (1, 0.0, no)],
+                50.0,
+                20.0,
+                &[&[(1, 2), (2, 1)], &[(3, 1), (4, 1)]],
+            ),
+            (
+                "the first paragraph stays even when the callout is huge",
+                &[(2, 0.0, no), (2, 0.0, no)],
+                50.0,
+                45.0,
+                &[&[(1, 2)], &[(2, 2)]],
+            ),
+            (
+                "a moved paragraph takes the one keeping with it along",
+                &[(1, 5.0, no), (1, 5.0, keep), (1, 5.0, no)],
+                50.0,
+                10.0,
+                &[&[(1, 1)], &[(2, 1), (3, 1)]],
+            ),
+            (
+                "but never empties the page it leaves",
+                &[(1, 5.0, keep), (1, 5.0, keep), (1, 5.0, no)],
+                50.0,
+                10.0,
+                &[&[(1, 1)], &[(2, 1), (3, 1)]],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn a_callout_that_cannot_share_the_only_page_gets_its_own() {
+        // Nothing can move (one paragraph): the callout's page is empty.
+        let laid = paras(&[(4, 5.0, false)]);
+        assert_eq!(packed(laid, 50.0, 10.0), [vec![(1, 4)], vec![]]);
+        // With no callout, no empty page.
+        let laid = paras(&[(4, 5.0, false)]);
+        assert_eq!(packed(laid, 50.0, 0.0), [vec![(1, 4)]]);
+        // No paragraphs: one empty page.
+        assert_eq!(packed(Vec::new(), 50.0, 0.0), [Vec::<(u8, usize)>::new()]);
+    }
+}

@@ -437,9 +437,10 @@ fn separate_fields(pieces: &mut Vec<Piece>, faces: &Faces<'_>) {
                 } else {
                     // A one-character link stays whole (and may lend).
                 }
-                k += 1;
             }
         }
+        // An inserted plain piece is passed over as any other; a piece
+        // after a one-character link is not skipped (it may be a link).
         k += 1;
     }
 }

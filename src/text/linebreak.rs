@@ -148,11 +148,6 @@ fn class_no_start(class: Option<Class>, level: Strictness) -> bool {
     }
 }
 
-/// Characters that must not start a line at the strictest level.
-pub fn no_start(c: char) -> bool {
-    no_start_at(c, Strictness::VeryStrict)
-}
-
 /// Characters that must not end a line (行末禁則), at every level.
 pub fn no_end(c: char) -> bool {
     class(c) == Some(Class::Opening)

@@ -292,6 +292,17 @@ fn jlreq_appendix_a_line_start_per_level() {
                 "break after cl-01 {c} at {level:?}"
             );
         }
+        // A space after the bracket changes nothing: the line would still
+        // end with it (UAX #14 alone allows this break after “ ‘ «).
+        let text = format!("東京{c} 大阪");
+        let after = "東京".len() + c.len_utf8();
+        for level in LEVELS {
+            let at = opportunities_at(&text, level);
+            assert!(
+                !at.contains(&after) && !at.contains(&(after + 1)),
+                "break after cl-01 {c} and a space at {level:?}: {at:?}"
+            );
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

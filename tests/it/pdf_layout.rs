@@ -55,6 +55,8 @@ struct Drawn {
     end: (f64, f64),
     glyphs: usize,
     size: f64,
+    /// Each glyph's origin, in drawing order.
+    origins: Vec<(f64, f64)>,
 }
 
 fn num(o: &Object) -> f64 {
@@ -197,6 +199,7 @@ fn drawn(doc: &Document, page: ObjectId) -> Vec<Drawn> {
                 let mut tx = 0.0;
                 let mut start = None;
                 let mut glyphs = 0;
+                let mut origins = Vec::new();
                 for item in items {
                     match item {
                         Object::String(bytes, _) => {
@@ -204,6 +207,7 @@ fn drawn(doc: &Document, page: ObjectId) -> Vec<Drawn> {
                             for pair in bytes.chunks(2) {
                                 let cid = u32::from(pair[0]) << 8 | u32::from(pair[1]);
                                 start.get_or_insert_with(|| to_page(tm, tx));
+                                origins.push(to_page(tm, tx));
                                 let adv = w.get(&cid).copied().unwrap_or(*dw) / 1000.0;
                                 tx += (adv * size + tc) * tz;
                                 glyphs += 1;
@@ -218,6 +222,7 @@ fn drawn(doc: &Document, page: ObjectId) -> Vec<Drawn> {
                         end: to_page(tm, tx),
                         glyphs,
                         size: size * tm.0[0].hypot(tm.0[1]) * ctm.0[0].hypot(ctm.0[1]),
+                        origins,
                     });
                 }
                 tm = M::translate(tx, 0.0).then(tm);
@@ -381,4 +386,78 @@ fn every_glyph_run_is_drawn_where_the_layout_put_it() {
         compared += check("samples/minimal.yaml", theme);
     }
     assert!(compared > 1000, "only {compared} runs compared");
+}
+
+/// Where the pages model puts each glyph of a page, in painting order
+/// (markers first in their paragraph; runs with nothing to draw left out):
+/// its pen position moved by the shaper's offsets (y grows downwards).
+fn glyph_origins(page: &surveydeck::pages::Page) -> Vec<(f64, f64)> {
+    let mut runs = Vec::new();
+    for item in &page.items {
+        if let surveydeck::pages::Item::Text(t) = item {
+            for p in &t.paragraphs {
+                runs.extend(&p.marker);
+                runs.extend(p.lines.iter().flat_map(|l| &l.runs));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for r in runs {
+        let mut pen = f64::from(r.x);
+        for g in &r.glyphs {
+            out.push((
+                pen + f64::from(g.dx),
+                f64::from(r.baseline) - f64::from(g.dy),
+            ));
+            pen += f64::from(g.advance);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_glyph_is_drawn_at_its_pen_position_and_offsets() {
+    // Arabic marks (DejaVu Sans positions them with GPOS) have x and y
+    // offsets; the PDF must move each glyph by exactly its own.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded = surveydeck::document::load(
+        &root.join("tests/fixtures/bidi/survey.yaml"),
+        &surveydeck::document::LoadOptions::default(),
+    );
+    let deck = loaded.deck.expect("the bidi survey loads");
+    let theme = surveydeck::theme::Theme::default_theme();
+    let (doc, _) =
+        surveydeck::lay_out_with_fonts(&deck, &theme, &surveydeck::FontOptions::default())
+            .expect("lays out");
+    let glyphs = || {
+        doc.pages
+            .iter()
+            .flat_map(|p| p.runs())
+            .flat_map(|r| &r.glyphs)
+    };
+    if !glyphs().any(|g| g.dx != 0.0) || !glyphs().any(|g| g.dy != 0.0) {
+        // Only DejaVu Sans offsets marks here; the bundled faces do not.
+        crate::common::missing("a system font with Arabic marks (fonts-dejavu-core)");
+        return;
+    }
+    let bytes = surveydeck::pdf::write_pdf(&doc, &Default::default()).expect("PDF");
+    let pdf = Document::load_mem(&bytes).expect("PDF loads");
+    for ((n, id), page) in pdf.get_pages().iter().zip(&doc.pages) {
+        let drawn: Vec<(f64, f64)> = drawn(&pdf, *id)
+            .into_iter()
+            .flat_map(|d| d.origins)
+            .collect();
+        let laid = glyph_origins(page);
+        assert_eq!(
+            drawn.len(),
+            laid.len(),
+            "page {n}: glyphs drawn and laid out"
+        );
+        for (k, (d, l)) in drawn.iter().zip(&laid).enumerate() {
+            assert!(
+                close(*d, *l),
+                "page {n}, glyph {k}: laid out at {l:.2?}, drawn at {d:.2?}"
+            );
+        }
+    }
 }

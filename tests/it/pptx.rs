@@ -1145,6 +1145,111 @@ fn links_are_one_run_per_line_and_lend_no_formatting() {
         }
     }
     assert!(runs.iter().filter(|r| r.link).count() >= 3, "{runs:?}");
+    // Runs of one link follow each other directly: the space at each break
+    // stays inside the link.
+    let link_text: String = runs
+        .iter()
+        .filter(|r| r.link && !r.bold)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(
+        link_text,
+        "the original paper that introduced the Transformer architecture"
+    );
+}
+
+/// The runs of the one paragraph `spans` make, laid out on one line, as
+/// written: (text, is a link, is bold, size).
+fn written_runs(spans: &[(&str, Style)]) -> Vec<(String, bool, bool, String)> {
+    let mut doc = fixture();
+    let laid = para(spans, 84.0, 800.0, 140.0, Align::Left, 30.0, None, None);
+    doc.pages[1].items = vec![block(
+        Role::Body,
+        Rect::new(84.0, 110.0, 800.0, 200.0),
+        vec![laid.para],
+    )];
+    let xml = Pptx::open(&write(&doc)).xml("ppt/slides/slide2.xml");
+    let sizes: Vec<String> = elements(&xml, "a:rPr")
+        .into_iter()
+        .map(|a| a.get("sz").cloned().unwrap_or_default())
+        .collect();
+    let runs = paragraph_runs(&xml)
+        .into_iter()
+        .find(|r| r.iter().any(|r| r.link))
+        .expect("the paragraph with the link");
+    // Each run has one a:rPr, in order; the slide's other runs come first.
+    let sizes = &sizes[sizes.len() - runs.len()..];
+    // Sizes as written (LibreOffice's rounding applied): the first run's
+    // is "big", any other "small".
+    runs.into_iter()
+        .zip(sizes)
+        .map(|(r, sz)| {
+            let big = if *sz == sizes[0] { "big" } else { "small" };
+            (r.text, r.link, r.bold, big.to_owned())
+        })
+        .collect()
+}
+
+/// The rules `separate_fields` documents for what follows a link, each
+/// written out by hand: the next run's leading space when it has the same
+/// width, else the link's last character, in the link's own formatting;
+/// a one-character link stays whole; a link's runs across a line break
+/// follow each other directly.
+#[test]
+fn what_follows_a_link_is_written_as_documented() {
+    let link = Style {
+        link: Some(Link::Url("https://example.org/paper".into())),
+        ..style(20.0)
+    };
+    let bold = Style {
+        bold: true,
+        ..style(20.0)
+    };
+    let run = |t: &str, link: bool, bold: bool, sz: &str| (t.to_owned(), link, bold, sz.to_owned());
+    // A lone space between the link and bold text becomes the link's.
+    assert_eq!(
+        written_runs(&[
+            ("Read ", style(20.0)),
+            ("paper", link.clone()),
+            (" ", style(20.0)),
+            ("now", bold.clone()),
+        ]),
+        [
+            run("Read ", false, false, "big"),
+            run("paper", true, false, "big"),
+            run(" ", false, false, "big"),
+            run("now", false, true, "big"),
+        ]
+    );
+    // A space of another width (smaller text) stays; the link lends its
+    // last character instead.
+    assert_eq!(
+        written_runs(&[("paper", link.clone()), (" note", style(10.0))]),
+        [
+            run("pape", true, false, "big"),
+            run("r", false, false, "big"),
+            run(" note", false, false, "small"),
+        ]
+    );
+    // A one-character link stays whole.
+    assert_eq!(
+        written_runs(&[("①", link.clone()), ("now", bold.clone())]),
+        [run("①", true, false, "big"), run("now", false, true, "big")]
+    );
+    // ... and a link right after it is followed as any other.
+    let bold_link = Style {
+        bold: true,
+        ..link.clone()
+    };
+    assert_eq!(
+        written_runs(&[("①", link), ("see", bold_link), ("now", style(20.0))]),
+        [
+            run("①", true, false, "big"),
+            run("se", true, true, "big"),
+            run("e", false, true, "big"),
+            run("now", false, false, "big"),
+        ]
+    );
 }
 
 #[test]
@@ -1219,7 +1324,8 @@ fn output_is_deterministic() {
 fn unusual_documents_do_not_panic() {
     let mut doc = fixture();
     // A run pointing at a font that does not exist, an image id out of range,
-    // a link to a page that does not exist, an empty paragraph and box.
+    // a link to a page that does not exist, an empty paragraph and box,
+    // empty first and last lines.
     if let Item::Text(t) = &mut doc.pages[1].items[2] {
         t.paragraphs[0].lines[0].runs[0].font = 99;
         t.paragraphs[0].lines[0].runs[0].link = Some(Link::Page(42));
@@ -1227,6 +1333,21 @@ fn unusual_documents_do_not_panic() {
             lines: Vec::new(),
             ..t.paragraphs[0].clone()
         });
+        // A link to nowhere (a blank URL) is no link.
+        let mut nowhere = t.paragraphs[0].clone();
+        nowhere.lines[0].runs[0].link = Some(Link::Url("  ".into()));
+        t.paragraphs.push(nowhere);
+        // A first line with nothing on it.
+        let mut blank_first = t.paragraphs[0].clone();
+        let blank = Line {
+            runs: Vec::new(),
+            ..blank_first.lines[0].clone()
+        };
+        blank_first.lines.insert(0, blank.clone());
+        // And a last one, after a break that dropped a space.
+        blank_first.lines.last_mut().unwrap().space_after = true;
+        blank_first.lines.push(blank);
+        t.paragraphs.push(blank_first);
     }
     doc.pages[1].items.push(Item::Image(ImageItem {
         image: 7,
@@ -1241,6 +1362,8 @@ fn unusual_documents_do_not_panic() {
     doc.meta.language = "<odd>".into();
     let p = Pptx::open(&write(&doc));
     assert_eq!(p.slides().len(), 3);
+    let rels = p.xml("ppt/slides/_rels/slide2.xml.rels");
+    assert!(!rels.contains("Target=\"\""), "{rels}");
 
     doc.width = 0.0;
     assert!(write_pptx(&doc, &PptxOptions::default()).is_err());
