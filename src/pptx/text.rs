@@ -110,7 +110,7 @@ use rustybuzz::ttf_parser;
 use super::package::{Rels, rel};
 use super::xml::{Attr, Xml, at};
 use crate::pages::{Align, Color, Document, GlyphRun, Link, Paragraph, TextBlock};
-use crate::text::linebreak::{no_end, no_start};
+use crate::text::linebreak::{Strictness, no_end, no_start_at};
 
 /// Points to EMU (English Metric Units, 12700 per point).
 pub fn emu(pt: f32) -> i64 {
@@ -965,7 +965,7 @@ fn wide_lines(
                 b_blank
                     || (k == 0 && dropped)
                     || ((asian || b_asian)
-                        && !first_char.is_some_and(no_start)
+                        && !first_char.is_some_and(|c| no_start_at(c, Strictness::VeryStrict))
                         && !b.text.chars().next_back().is_some_and(no_end))
             });
             if units.is_empty() || (opportunity && !in_field && !is_blank) {
