@@ -422,6 +422,12 @@ pub struct GlyphRun {
 }
 
 impl GlyphRun {
+    /// The glyphs go forwards through the text, as in a left-to-right run;
+    /// a right-to-left run's are drawn left to right, backwards.
+    pub fn reads_forward(&self) -> bool {
+        self.glyphs.windows(2).all(|p| p[0].start <= p[1].start)
+    }
+
     /// The underline's rectangle, when the run has one: under the run's
     /// text, trailing spaces left out.
     pub fn underline_rect(&self) -> Option<Rect> {

@@ -870,7 +870,7 @@ fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) ->
 /// marks with ActualText; extractors disagree on those, so they are left
 /// in logical order.)
 fn extracted_text(r: &pages::GlyphRun) -> std::borrow::Cow<'_, str> {
-    let forward = r.glyphs.windows(2).all(|p| p[0].start <= p[1].start);
+    let forward = r.reads_forward();
     let mut glyphs_of: HashMap<u32, usize> = HashMap::new();
     if !forward {
         for g in &r.glyphs {

@@ -57,7 +57,7 @@ impl Metrics {
     /// their glyphs go backwards through the text, and splitting them would
     /// lose the reversed-order marking.
     fn gap_after(&self, run: &GlyphRun) -> Vec<bool> {
-        let forward = run.glyphs.windows(2).all(|p| p[0].start <= p[1].start);
+        let forward = run.reads_forward();
         run.glyphs
             .iter()
             .map(|g| {
