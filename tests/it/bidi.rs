@@ -196,6 +196,104 @@ fn right_to_left_paragraphs_start_at_the_right() {
     assert!(p.marker.as_ref().unwrap().x < p.lines[0].x);
 }
 
+/// The value of `name="…"` in an element's start tag, as EMU in points.
+fn attr_pt(tag: &str, name: &str) -> Option<f32> {
+    let v = tag
+        .split(&format!(" {name}=\""))
+        .nth(1)?
+        .split('"')
+        .next()?;
+    Some(v.parse::<f32>().ok()? / 12_700.0)
+}
+
+/// In the PPTX a right-to-left paragraph's start is at the right: `marL`
+/// (with `indent` for the bullet's hang) is measured from the box's right
+/// edge and `marR` from its left. Checked against the laid-out page: the
+/// lines, right-aligned, end where the start margin puts them; the bullet
+/// where the hanging indent does; the other edge leaves room for the
+/// widest line without reaching past the box.
+#[test]
+fn right_to_left_margins_in_the_pptx_mirror_the_layout() {
+    let (doc, _) = lay(&FontOptions::default());
+    let bytes = surveydeck::pptx::write_pptx(&doc, &surveydeck::pptx::PptxOptions::default())
+        .expect("writes the PPTX");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("entry");
+        if f.name().unwrap_or_default().starts_with("ppt/slides/slide") {
+            std::io::Read::read_to_string(&mut f, &mut xml).expect("UTF-8 part");
+        }
+    }
+    let mut seen = 0;
+    for text in [NAME, HEBREW, NUMBERS, MARKS, LONG] {
+        let p = paragraph(&doc, text);
+        let first = text.split(' ').next().unwrap();
+        let (shape, para) = xml
+            .split("<p:sp>")
+            .find_map(|sp| {
+                let para = sp
+                    .split("<a:p>")
+                    .find(|p| p.contains(&format!("<a:t>{first}")))?;
+                Some((sp, para))
+            })
+            .unwrap_or_else(|| panic!("{text:?} not in the PPTX"));
+        let xfrm = |name: &str| {
+            let tag = shape.split(&format!("<a:{name} ")).nth(1).unwrap();
+            tag.split("/>").next().unwrap().to_owned()
+        };
+        let body = shape
+            .split("<a:bodyPr")
+            .nth(1)
+            .unwrap()
+            .split('>')
+            .next()
+            .unwrap();
+        let left = attr_pt(&format!(" {}", xfrm("off")), "x").unwrap()
+            + attr_pt(body, "lIns").unwrap_or(7.2);
+        let right = left - attr_pt(body, "lIns").unwrap_or(7.2)
+            + attr_pt(&format!(" {}", xfrm("ext")), "cx").unwrap()
+            - attr_pt(body, "rIns").unwrap_or(7.2);
+        let ppr = para
+            .split("<a:pPr")
+            .nth(1)
+            .unwrap()
+            .split('>')
+            .next()
+            .unwrap();
+        assert!(ppr.contains("rtl=\"1\""), "{text}: {ppr}");
+        let mar_l = attr_pt(ppr, "marL").unwrap();
+        let mar_r = attr_pt(ppr, "marR").unwrap();
+        let indent = attr_pt(ppr, "indent").unwrap();
+        let ends = |l: &Line| l.x + l.width;
+        for line in &p.lines {
+            assert!(
+                (ends(line) - (right - mar_l)).abs() < 0.5,
+                "{text}: a line ends at {} in the layout, {} in the PPTX",
+                ends(line),
+                right - mar_l
+            );
+        }
+        let m = p.marker.as_ref().unwrap();
+        assert!(
+            (m.x + m.width - (right - mar_l - indent)).abs() < 0.5,
+            "{text}: the bullet ends at {} in the layout, {} in the PPTX",
+            m.x + m.width,
+            right - mar_l - indent
+        );
+        let widest = p.lines.iter().map(|l| l.width).fold(0.0, f32::max);
+        let lo = left + mar_r;
+        assert!(
+            lo <= p.lines.iter().map(|l| l.x).fold(f32::MAX, f32::min) + 0.5
+                && right - mar_l - lo >= widest - 0.5,
+            "{text}: the region from {lo} to {} is narrower than the text",
+            right - mar_l
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 5);
+}
+
 fn out_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("surveydeck-bidi-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);

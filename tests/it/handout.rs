@@ -7,7 +7,7 @@ use std::path::Path;
 use lopdf::{Document as Pdf, Object};
 use surveydeck::document::{self, LoadOptions};
 use surveydeck::layout::impose::{PER_PAGE, slots};
-use surveydeck::pages::{Document, Link};
+use surveydeck::pages::{Document, Item, Link};
 use surveydeck::theme::Theme;
 use surveydeck::{HandoutOptions, Order, PaperSize};
 
@@ -328,5 +328,65 @@ fn handout_qr_codes_decode_to_the_paper_links() {
         );
         let paper_pages = doc.pages.iter().filter(|p| p.paper.is_some()).count();
         assert_eq!(codes, paper_pages, "{n}: one code per paper slide");
+    }
+}
+
+/// Every stroke on a handout sheet (the slots' grey hairline frames, a
+/// callout's border inside a slide) is drawn in the PDF with the width and
+/// colour the pages model gives it (widths scaled with their slide).
+#[test]
+fn strokes_are_drawn_at_their_width() {
+    let doc = sample();
+    let opts = HandoutOptions {
+        per_page: 4,
+        paper: PaperSize::A4,
+        order: Order::Down,
+        qr: false,
+    };
+    let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
+    let bytes = surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf");
+    let pdf = Pdf::load_mem(&bytes).expect("parses");
+    for (n, page) in h.pages.iter().enumerate().take(3) {
+        let mut want: Vec<String> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Shape(s) => s.stroke.map(|(c, w)| {
+                    let c = [c.0, c.1, c.2].map(|v| f32::from(v) / 255.0);
+                    format!("{w:.2} {:.3} {:.3} {:.3}", c[0], c[1], c[2])
+                }),
+                _ => None,
+            })
+            .collect();
+        want.sort();
+        want.dedup();
+        assert!(!want.is_empty(), "sheet {} has no strokes", n + 1);
+        let id = pdf.get_pages()[&(n as u32 + 1)];
+        let content =
+            lopdf::content::Content::decode(&pdf.get_page_content(id)).expect("content stream");
+        // Each `w` with the stroke colour set before it (`RG`).
+        let mut colour = String::new();
+        let mut got: Vec<String> = Vec::new();
+        for o in &content.operations {
+            let num = |i: usize| o.operands.get(i).and_then(|v| v.as_float().ok());
+            match o.operator.as_str() {
+                "RG" => {
+                    colour = (0..3)
+                        .map(|i| format!("{:.3}", num(i).unwrap_or(-1.0)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }
+                "G" => {
+                    colour = [num(0).unwrap_or(-1.0); 3]
+                        .map(|v| format!("{v:.3}"))
+                        .join(" ")
+                }
+                "w" => got.push(format!("{:.2} {colour}", num(0).unwrap_or(-1.0))),
+                _ => {}
+            }
+        }
+        got.sort();
+        got.dedup();
+        assert_eq!(got, want, "sheet {}: line widths and colours", n + 1);
     }
 }

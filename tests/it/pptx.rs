@@ -1252,6 +1252,98 @@ fn what_follows_a_link_is_written_as_documented() {
     );
 }
 
+/// The runs written for a paragraph made of `lines` (each laid out on its
+/// own line, `true` where layout dropped a space after it), as (text, is
+/// bold), with the paragraph's text as the pages model joins it.
+fn written_lines(lines: &[(&[(&str, Style)], bool)]) -> (Vec<(String, bool)>, String) {
+    let mut para_lines = Vec::new();
+    let mut laid = None;
+    for (i, (spans, space_after)) in lines.iter().enumerate() {
+        let baseline = 140.0 + 30.0 * i as f32;
+        let mut l = if spans.is_empty() {
+            // A line with no runs.
+            let mut l = para(
+                &[("x", style(20.0))],
+                84.0,
+                800.0,
+                baseline,
+                Align::Left,
+                30.0,
+                None,
+                None,
+            )
+            .para
+            .lines
+            .remove(0);
+            l.runs.clear();
+            l.width = 0.0;
+            l
+        } else {
+            let p = para(spans, 84.0, 800.0, baseline, Align::Left, 30.0, None, None);
+            let mut l = p.para.lines.clone();
+            assert_eq!(l.len(), 1, "line {i} fits one line");
+            laid.get_or_insert(p.para);
+            l.remove(0)
+        };
+        l.space_after = *space_after;
+        para_lines.push(l);
+    }
+    let mut paragraph = laid.expect("a line with text");
+    paragraph.lines = para_lines;
+    let text = paragraph.text();
+    let mut doc = fixture();
+    doc.pages[1].items = vec![block(
+        Role::Body,
+        Rect::new(84.0, 110.0, 800.0, 200.0),
+        vec![paragraph],
+    )];
+    let xml = Pptx::open(&write(&doc)).xml("ppt/slides/slide2.xml");
+    let runs = paragraph_runs(&xml)
+        .into_iter()
+        .find(|r| r.iter().any(|r| r.text.contains("tail")))
+        .expect("the paragraph");
+    (runs.into_iter().map(|r| (r.text, r.bold)).collect(), text)
+}
+
+/// Where layout broke a paragraph at a space, the PPTX joins the lines
+/// with that space back in the text, in the formatting of the text before
+/// it (so a bold phrase that ended the line keeps its space, as one run),
+/// and a line with no runs still keeps the spaces on either side of it:
+/// the text is the pages model's.
+#[test]
+fn a_space_put_back_at_a_line_break_takes_the_style_before_it() {
+    let bold = Style {
+        bold: true,
+        ..style(20.0)
+    };
+    let plain = style(20.0);
+    let (runs, text) = written_lines(&[
+        (&[("plain ", plain.clone()), ("bold", bold.clone())], true),
+        (&[("tail words", plain.clone())], false),
+    ]);
+    assert_eq!(
+        runs,
+        [
+            ("plain ".to_owned(), false),
+            ("bold ".to_owned(), true),
+            ("tail words".to_owned(), false)
+        ]
+    );
+    assert_eq!(runs.iter().map(|r| r.0.as_str()).collect::<String>(), text);
+    // Bold text before an empty line: its space stays bold, the one after
+    // the empty line takes the next line's style.
+    let (runs, text) = written_lines(&[
+        (&[("bold", bold.clone())], true),
+        (&[], true),
+        (&[("tail", plain)], false),
+    ]);
+    assert_eq!(text, "bold  tail");
+    assert_eq!(
+        runs,
+        [("bold ".to_owned(), true), (" tail".to_owned(), false)]
+    );
+}
+
 #[test]
 fn shapes_are_preset_geometry_not_pictures() {
     let p = Pptx::open(&write(&fixture()));

@@ -126,4 +126,77 @@ fn tagging_can_be_turned_off() {
             .get(b"StructTreeRoot")
             .is_err()
     );
+    // Nor do its pages ask readers to tab through links in structure
+    // order (`/Tabs /S`): there is no structure to follow.
+    for (n, id) in pdf.get_pages() {
+        let page = pdf.get_object(id).and_then(Object::as_dict).expect("page");
+        assert!(
+            page.get(b"Tabs").map(name).ok().as_deref() != Some("S"),
+            "page {n} tabs in structure order"
+        );
+    }
+}
+
+/// Each standard asked for is declared where ISO 19005 and ISO 14289 say
+/// a reader finds it: the document's XMP metadata (`pdfaid:part` and
+/// `pdfaid:conformance`, `pdfuaid:part`), and only those asked for.
+#[test]
+fn standards_are_declared_in_the_metadata() {
+    let doc = sample("minimal.yaml");
+    let cases = [
+        (
+            Standard::A2b,
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>B<",
+        ),
+        (
+            Standard::A2u,
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>U<",
+        ),
+        (
+            Standard::A2a,
+            "<pdfaid:part>2</pdfaid:part>",
+            "<pdfaid:conformance>A<",
+        ),
+        (
+            Standard::Ua1,
+            "<pdfuaid:part>1</pdfuaid:part>",
+            "<pdfuaid:part>1<",
+        ),
+    ];
+    for (standard, part, conformance) in cases {
+        let opts = PdfOptions {
+            tagged: true,
+            standards: vec![standard],
+        };
+        let bytes = surveydeck::pdf::write_pdf(&doc, &opts).expect("pdf");
+        let pdf = Pdf::load_mem(&bytes).expect("parses");
+        let id = pdf
+            .catalog()
+            .expect("catalog")
+            .get(b"Metadata")
+            .and_then(Object::as_reference)
+            .unwrap_or_else(|_| panic!("{standard:?}: no XMP metadata"));
+        let stream = pdf
+            .get_object(id)
+            .and_then(Object::as_stream)
+            .expect("stream");
+        let xmp = String::from_utf8(
+            stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone()),
+        )
+        .expect("UTF-8 XMP");
+        assert!(
+            xmp.contains(part) && xmp.contains(conformance),
+            "{standard:?} not declared:\n{xmp}"
+        );
+        let other = if part.starts_with("<pdfaid") {
+            "pdfuaid:part"
+        } else {
+            "pdfaid:part"
+        };
+        assert!(!xmp.contains(other), "{standard:?} declares {other}");
+    }
 }
