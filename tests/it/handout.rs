@@ -59,15 +59,18 @@ fn handout_pages_count_and_size() {
     assert!((letter.width - 612.0).abs() < 0.1 && (letter.height - 792.0).abs() < 0.1);
 }
 
+/// Four slides a sheet, A4, down the columns, no QR codes.
+const FOUR_UP: HandoutOptions = HandoutOptions {
+    per_page: 4,
+    paper: PaperSize::A4,
+    order: Order::Down,
+    qr: false,
+};
+
 #[test]
 fn slides_land_in_their_slots_with_links_at_the_scaled_place() {
     let doc = sample();
-    let opts = HandoutOptions {
-        per_page: 4,
-        paper: PaperSize::A4,
-        order: Order::Down,
-        qr: false,
-    };
+    let opts = FOUR_UP;
     let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
     let (_, _, rects) = slots(&opts, doc.width, doc.height);
     // Sheet 1 holds slides 1–4 (the ranking is slide 4): every run lies in its slot.
@@ -337,12 +340,7 @@ fn handout_qr_codes_decode_to_the_paper_links() {
 #[test]
 fn strokes_are_drawn_at_their_width() {
     let doc = sample();
-    let opts = HandoutOptions {
-        per_page: 4,
-        paper: PaperSize::A4,
-        order: Order::Down,
-        qr: false,
-    };
+    let opts = FOUR_UP;
     let h = surveydeck::handout(&doc, &opts, &Theme::default_theme());
     let bytes = surveydeck::pdf::write_pdf(&h, &Default::default()).expect("pdf");
     let pdf = Pdf::load_mem(&bytes).expect("parses");
