@@ -2,6 +2,7 @@
 //! subsets with ToUnicode built from our text, so copied text is exact.
 
 mod png;
+mod reversed;
 mod spacing;
 
 use std::collections::HashMap;
@@ -859,42 +860,6 @@ fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) ->
     TNode::Group(K::L(numbered), children)
 }
 
-/// The text the PDF maps a run's glyphs to. A right-to-left run's glyphs are
-/// drawn left to right, and extractors (poppler, pdf.js) read them that way
-/// and then reverse the characters into logical order, so the characters
-/// of one ligature glyph (lam-alef) would come out backwards: "الانتباه" as
-/// "االنتباه". Within each cluster drawn as one glyph, the characters are
-/// reversed here, so that the extractor's reversal restores them. The byte
-/// ranges stay valid: a cluster keeps its bytes, only their order changes.
-/// (A letter with its marks is several glyphs of one cluster, which krilla
-/// marks with ActualText; extractors disagree on those, so they are left
-/// in logical order.)
-fn extracted_text(r: &pages::GlyphRun) -> std::borrow::Cow<'_, str> {
-    let forward = r.reads_forward();
-    let mut glyphs_of: HashMap<u32, usize> = HashMap::new();
-    if !forward {
-        for g in &r.glyphs {
-            *glyphs_of.entry(g.start).or_default() += 1;
-        }
-    }
-    let ligature = |g: &pages::Glyph| {
-        glyphs_of.get(&g.start) == Some(&1)
-            && r.text
-                .get(g.start as usize..g.end as usize)
-                .is_some_and(|t| t.chars().nth(1).is_some())
-    };
-    if forward || !r.glyphs.iter().any(ligature) {
-        return std::borrow::Cow::Borrowed(&r.text);
-    }
-    let mut out = r.text.clone();
-    for g in r.glyphs.iter().filter(|g| ligature(g)) {
-        let range = g.start as usize..g.end as usize;
-        let reversed: String = r.text[range.clone()].chars().rev().collect();
-        out.replace_range(range, &reversed);
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 fn draw_run(
     s: &mut Surface,
     doc: &Pages,
@@ -917,6 +882,12 @@ fn draw_run(
         None => &none,
     };
     let gap = |i: usize| gaps.get(i).copied().unwrap_or(false);
+    // A right-to-left run's marks are told apart through the font's cmap.
+    let face = reversed::is_rtl(r)
+        .then(|| doc.fonts.get(r.font))
+        .flatten()
+        .and_then(|f| rustybuzz::ttf_parser::Face::parse(f.data, f.index).ok());
+    let text = reversed::map(r, |c| face.as_ref()?.glyph_index(c).map(|g| g.0));
     let glyphs: Vec<KrillaGlyph> = r
         .glyphs
         .iter()
@@ -932,7 +903,7 @@ fn draw_run(
                 g.dx / size,
                 g.dy / size,
                 0.0,
-                g.start as usize..g.end as usize,
+                text.ranges[i].clone(),
                 None,
             )
         })
@@ -951,7 +922,6 @@ fn draw_run(
             0.0,
         ));
     }
-    let text = extracted_text(r);
     // One piece per stretch of plain glyphs, one per glyph before a gap.
     let mut x = r.x;
     let mut from = 0;
@@ -969,7 +939,7 @@ fn draw_run(
             Point::from_xy(x, r.baseline),
             &glyphs[from..to],
             face.clone(),
-            &text,
+            &text.text,
             size,
             false,
         );
