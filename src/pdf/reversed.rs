@@ -12,6 +12,9 @@
 //! characters instead (the base glyph its letter, each mark glyph its
 //! marks), so that every glyph maps through ToUnicode and the run is one
 //! reversed sequence.
+//!
+//! Right-to-left words side by side are also drawn as one piece, left to
+//! right ([`pieces`]; the PDF writer's `draw_rtl` says why).
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -153,6 +156,65 @@ fn split<'t>(
         .then_some(parts)
 }
 
+/// The runs of a paragraph (in reading order) grouped into pieces drawn
+/// at once: right-to-left runs that stand side by side in one face and
+/// style, each left of the one before, form one piece; any other run is
+/// a piece of its own.
+pub fn pieces(runs: &[&GlyphRun]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(last) = out.last_mut()
+            && joins(runs[i - 1], r)
+        {
+            last.end = i + 1;
+        } else {
+            out.push(i..i + 1);
+        }
+    }
+    out
+}
+
+/// A right-to-left run of letters, marks and spaces only. Poppler reads
+/// digits and some punctuation (the Arabic comma) as left to right inside
+/// a right-to-left stretch, so text with them is not drawn as one; nor are
+/// mirrored brackets, whose glyph is not their character.
+fn letters(r: &GlyphRun) -> bool {
+    use BidiClass::{AL, NSM, R, WS};
+    !r.glyphs.is_empty()
+        && is_rtl(r)
+        && r.text
+            .chars()
+            .all(|c| matches!(unicode_bidi::bidi_class(c), R | AL | NSM | WS))
+}
+
+/// Whether `next` continues the right-to-left piece that `prev` ends.
+fn joins(prev: &GlyphRun, next: &GlyphRun) -> bool {
+    letters(prev)
+        && letters(next)
+        && prev.font == next.font
+        && prev.size == next.size
+        && prev.color == next.color
+        && prev.bold == next.bold
+        && prev.italic == next.italic
+        && prev.link == next.link
+        && prev.underline == next.underline
+        && prev.baseline == next.baseline
+        && (next.x + next.width - prev.x).abs() < 0.01
+}
+
+/// Whether a piece needs drawing as one: several words (so that pdf.js
+/// sees the spaces between them) or a cluster of several glyphs (a letter
+/// with its marks).
+pub fn drawn_as_one(runs: &[&GlyphRun]) -> bool {
+    runs.len() > 1
+        || runs.iter().any(|r| {
+            letters(r)
+                && r.glyphs
+                    .windows(2)
+                    .any(|w| (w[0].start, w[0].end) == (w[1].start, w[1].end))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +267,47 @@ mod tests {
             .iter()
             .map(|r| m.text[r.clone()].to_owned())
             .collect()
+    }
+
+    /// A right-to-left run of one glyph per character, from `x`.
+    fn word(text: &str, x: f32) -> GlyphRun {
+        let mut glyphs: Vec<(u16, f32, Range<u32>)> = text
+            .char_indices()
+            .map(|(i, c)| (1, 5.0, i as u32..(i + c.len_utf8()) as u32))
+            .collect();
+        glyphs.reverse();
+        let mut r = run(text, &glyphs);
+        r.x = x;
+        r
+    }
+
+    #[test]
+    fn right_to_left_words_side_by_side_are_one_piece() {
+        // محمد علي: the first word at the right, the next left of it.
+        let first = word("محمد ", 50.0);
+        let second = word("علي ", 30.0);
+        assert_eq!(second.x + second.width, first.x);
+        assert_eq!(pieces(&[&first, &second]), vec![0..2]);
+        assert!(drawn_as_one(&[&first, &second]));
+        // Not side by side, another face, or a comma (poppler takes it for
+        // a number): separate.
+        let away = word("علي ", 20.0);
+        assert_eq!(pieces(&[&first, &away]), [0..1, 1..2]);
+        let mut other = word("علي ", 30.0);
+        other.font = 1;
+        assert_eq!(pieces(&[&first, &other]), [0..1, 1..2]);
+        let comma = word("علي، ", 25.0);
+        assert_eq!(comma.x + comma.width, first.x);
+        assert_eq!(pieces(&[&first, &comma]), [0..1, 1..2]);
+        // Left-to-right text never joins.
+        let latin = run("ab", &[(1, 5.0, 0..1), (2, 5.0, 1..2)]);
+        assert_eq!(pieces(&[&latin, &latin]), [0..1, 1..2]);
+        // A word alone is drawn as one only when it has a cluster of
+        // several glyphs.
+        assert!(!drawn_as_one(&[&first]));
+        let marked = run("مُ", &[(12, 0.0, 0..4), (2, 6.0, 0..4)]);
+        assert!(is_rtl(&marked));
+        assert!(drawn_as_one(&[&marked]));
     }
 
     #[test]
