@@ -2,6 +2,7 @@
 //! subsets with ToUnicode built from our text, so copied text is exact.
 
 mod png;
+mod reversed;
 mod spacing;
 
 use std::collections::HashMap;
@@ -578,7 +579,10 @@ impl Painter<'_> {
         let mut span: Option<(bool, Option<Link>)> = None;
         let mut span_id: Option<Identifier> = None;
         let runs: Vec<&pages::GlyphRun> = p.lines.iter().flat_map(|l| l.runs.iter()).collect();
-        for r in runs {
+        for piece in reversed::pieces(&runs) {
+            let piece = &runs[piece];
+            // Runs drawn as one piece share their language, link and style.
+            let r = piece[0];
             let latin = is_latin(&r.text);
             if span
                 .as_ref()
@@ -594,8 +598,13 @@ impl Painter<'_> {
                 );
                 span = Some((latin, r.link.clone()));
             }
-            draw_run(s, self.doc, r, self.res)?;
-            if let Some(l) = &r.link {
+            if reversed::drawn_as_one(piece) {
+                draw_rtl(s, self.doc, piece, self.res)?;
+            } else {
+                draw_run(s, self.doc, r, self.res)?;
+            }
+            for r in piece {
+                let Some(l) = &r.link else { continue };
                 let annot = self.add_link(r.rect(), l.clone());
                 if open.as_ref().is_some_and(|(ol, _)| ol != l)
                     && let Some((_, kids)) = open.take()
@@ -649,6 +658,56 @@ impl Painter<'_> {
         Ok(())
     }
 
+    /// krilla keeps the first text a glyph is drawn with as its ToUnicode
+    /// entry, and gives later uses with other text an ActualText. The
+    /// glyphs of the page's right-to-left pieces (see `draw_rtl`) are
+    /// first drawn with their own characters (`reversed::map`).
+    fn seed(&mut self, s: &mut Surface, page: &pages::Page) -> Result<(), String> {
+        let doc = self.doc;
+        let mut seeds: Vec<&pages::GlyphRun> = Vec::new();
+        for item in &page.items {
+            let Item::Text(t) = item else { continue };
+            if t.role.is_artifact() {
+                continue;
+            }
+            for p in &t.paragraphs {
+                let runs: Vec<&pages::GlyphRun> =
+                    p.lines.iter().flat_map(|l| l.runs.iter()).collect();
+                for piece in reversed::pieces(&runs) {
+                    if reversed::drawn_as_one(&runs[piece.clone()]) {
+                        seeds.extend(&runs[piece]);
+                    }
+                }
+            }
+        }
+        if seeds.is_empty() {
+            return Ok(());
+        }
+        // Drawn into a stream that is never used: krilla notes the glyphs'
+        // text as they are drawn, and nothing reaches the page.
+        let mut sb = s.stream_builder();
+        let mut sub = sb.surface();
+        for r in seeds {
+            let font = self
+                .res
+                .font(doc, r.font)
+                .ok_or("a bundled font could not be loaded")?;
+            let text = mapped(doc, r);
+            let glyphs = krilla_glyphs(r, |i| text.ranges[i].clone());
+            sub.draw_glyphs(
+                Point::from_xy(0.0, 0.0),
+                &glyphs,
+                font,
+                &text.text,
+                r.size,
+                false,
+            );
+        }
+        sub.finish();
+        sb.finish();
+        Ok(())
+    }
+
     fn page(
         &mut self,
         s: &mut Surface,
@@ -667,6 +726,7 @@ impl Painter<'_> {
                 Ok(())
             })?;
         }
+        self.seed(s, page)?;
         let mut first_title = true;
         for item in &page.items {
             match item {
@@ -859,40 +919,125 @@ fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) ->
     TNode::Group(K::L(numbered), children)
 }
 
-/// The text the PDF maps a run's glyphs to. A right-to-left run's glyphs are
-/// drawn left to right, and extractors (poppler, pdf.js) read them that way
-/// and then reverse the characters into logical order, so the characters
-/// of one ligature glyph (lam-alef) would come out backwards: "الانتباه" as
-/// "االنتباه". Within each cluster drawn as one glyph, the characters are
-/// reversed here, so that the extractor's reversal restores them. The byte
-/// ranges stay valid: a cluster keeps its bytes, only their order changes.
-/// (A letter with its marks is several glyphs of one cluster, which krilla
-/// marks with ActualText; extractors disagree on those, so they are left
-/// in logical order.)
-fn extracted_text(r: &pages::GlyphRun) -> std::borrow::Cow<'_, str> {
-    let forward = r.reads_forward();
-    let mut glyphs_of: HashMap<u32, usize> = HashMap::new();
-    if !forward {
-        for g in &r.glyphs {
-            *glyphs_of.entry(g.start).or_default() += 1;
+/// The text a run's glyphs map to (see `reversed`); a right-to-left run's
+/// marks are told apart through the font's cmap.
+fn mapped<'a>(doc: &Pages, r: &'a pages::GlyphRun) -> reversed::Mapped<'a> {
+    let face = reversed::is_rtl(r)
+        .then(|| doc.fonts.get(r.font))
+        .flatten()
+        .and_then(|f| rustybuzz::ttf_parser::Face::parse(f.data, f.index).ok());
+    reversed::map(r, |c| face.as_ref()?.glyph_index(c).map(|g| g.0))
+}
+
+/// A run's glyphs for krilla, each with its range of the text drawn.
+fn krilla_glyphs(
+    r: &pages::GlyphRun,
+    range: impl Fn(usize) -> std::ops::Range<usize>,
+) -> Vec<KrillaGlyph> {
+    r.glyphs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            KrillaGlyph::new(
+                GlyphId::new(u32::from(g.id)),
+                g.advance / r.size,
+                g.dx / r.size,
+                g.dy / r.size,
+                0.0,
+                range(i),
+                None,
+            )
+        })
+        .collect()
+}
+
+/// Draws right-to-left runs that stand side by side (`reversed::pieces`)
+/// in one go, left to right. pdf.js keeps a space only between glyphs that
+/// go rightwards; words drawn one by one in reading order lose the spaces
+/// between them. The piece's text is one ActualText, the reverse of the
+/// runs' text: poppler lays an ActualText's characters out left to right
+/// over its glyphs and then reverses right-to-left stretches, so it reads
+/// the text in order, marks and spaces included (glyph by glyph, marks
+/// drawn above the line would split its words). pdf.js ignores ActualText
+/// and reads each glyph's own characters, which `Painter::seed` gave it.
+fn draw_rtl(
+    s: &mut Surface,
+    doc: &Pages,
+    runs: &[&pages::GlyphRun],
+    res: &mut Resources,
+) -> Result<(), String> {
+    let (Some(right), Some(left)) = (runs.first(), runs.last()) else {
+        return Ok(());
+    };
+    let font = res
+        .font(doc, left.font)
+        .ok_or("a bundled font could not be loaded")?;
+    let text: String = runs
+        .iter()
+        .rev()
+        .flat_map(|r| r.text.chars().rev())
+        .collect();
+    // A space drawn first stands apart, so that the ActualText neither
+    // starts with it nor starts at it.
+    let lead = text.starts_with(' ')
+        && left
+            .glyphs
+            .first()
+            .and_then(|g| left.text.get(g.start as usize..g.end as usize))
+            == Some(" ");
+    let all = usize::from(lead)..text.len();
+    let mut glyphs = Vec::new();
+    for (k, r) in runs.iter().rev().enumerate() {
+        let mut run = krilla_glyphs(r, |i| {
+            if lead && k == 0 && i == 0 {
+                0..1
+            } else {
+                all.clone()
+            }
+        });
+        // The last glyph reaches to where the next run starts, as drawn
+        // run by run.
+        if let (Some(next), Some(last)) = (
+            runs.len().checked_sub(k + 2).map(|n| runs[n]),
+            run.last_mut(),
+        ) {
+            let before: f32 = r.glyphs[..r.glyphs.len() - 1]
+                .iter()
+                .map(|g| g.advance)
+                .sum();
+            last.x_advance = (next.x - r.x - before) / r.size;
+        }
+        glyphs.extend(run);
+    }
+    s.set_fill(Some(fill(right.color)));
+    s.set_stroke(None);
+    if right.italic {
+        s.push_transform(&slant(right.baseline));
+    }
+    s.draw_glyphs(
+        Point::from_xy(left.x, left.baseline),
+        &glyphs,
+        font,
+        &text,
+        right.size,
+        false,
+    );
+    if right.italic {
+        s.pop();
+    }
+    for r in runs {
+        if let Some(path) = r.underline_rect().and_then(|u| rect_path(u, 0.0)) {
+            s.draw_path(&path);
         }
     }
-    let ligature = |g: &pages::Glyph| {
-        glyphs_of.get(&g.start) == Some(&1)
-            && r.text
-                .get(g.start as usize..g.end as usize)
-                .is_some_and(|t| t.chars().nth(1).is_some())
-    };
-    if forward || !r.glyphs.iter().any(ligature) {
-        return std::borrow::Cow::Borrowed(&r.text);
-    }
-    let mut out = r.text.clone();
-    for g in r.glyphs.iter().filter(|g| ligature(g)) {
-        let range = g.start as usize..g.end as usize;
-        let reversed: String = r.text[range.clone()].chars().rev().collect();
-        out.replace_range(range, &reversed);
-    }
-    std::borrow::Cow::Owned(out)
+    Ok(())
+}
+
+/// No italic face is bundled: the upright glyphs are slanted about the
+/// baseline. x' = x - 0.2 (y - baseline): y grows downwards, so the tops
+/// lean right.
+fn slant(baseline: f32) -> Transform {
+    Transform::from_row(1.0, 0.0, -0.2, 1.0, 0.2 * baseline, 0.0)
 }
 
 fn draw_run(
@@ -917,41 +1062,20 @@ fn draw_run(
         None => &none,
     };
     let gap = |i: usize| gaps.get(i).copied().unwrap_or(false);
-    let glyphs: Vec<KrillaGlyph> = r
-        .glyphs
-        .iter()
-        .enumerate()
-        .map(|(i, g)| {
-            let id = match wide {
-                Some((_, ids)) if gap(i) => ids[&g.id],
-                _ => g.id,
-            };
-            KrillaGlyph::new(
-                GlyphId::new(u32::from(id)),
-                g.advance / size,
-                g.dx / size,
-                g.dy / size,
-                0.0,
-                g.start as usize..g.end as usize,
-                None,
-            )
-        })
-        .collect();
+    let text = mapped(doc, r);
+    let mut glyphs = krilla_glyphs(r, |i| text.ranges[i].clone());
+    if let Some((_, ids)) = wide {
+        for (i, (k, g)) in glyphs.iter_mut().zip(&r.glyphs).enumerate() {
+            if gap(i) {
+                k.glyph_id = GlyphId::new(u32::from(ids[&g.id]));
+            }
+        }
+    }
     s.set_fill(Some(fill(r.color)));
     s.set_stroke(None);
-    // No italic face is bundled: slant the upright glyphs about the baseline.
-    // x' = x - 0.2 (y - baseline): y grows downwards, so the tops lean right.
     if r.italic {
-        s.push_transform(&Transform::from_row(
-            1.0,
-            0.0,
-            -0.2,
-            1.0,
-            0.2 * r.baseline,
-            0.0,
-        ));
+        s.push_transform(&slant(r.baseline));
     }
-    let text = extracted_text(r);
     // One piece per stretch of plain glyphs, one per glyph before a gap.
     let mut x = r.x;
     let mut from = 0;
@@ -969,7 +1093,7 @@ fn draw_run(
             Point::from_xy(x, r.baseline),
             &glyphs[from..to],
             face.clone(),
-            &text,
+            &text.text,
             size,
             false,
         );
