@@ -79,7 +79,12 @@
 //! where we broke. The run after a field also overwrites the field's
 //! formatting in LibreOffice, so a plain run in the link's own formatting
 //! follows every field (see `separate_fields`). PowerPoint reads the split
-//! runs as one link.
+//! runs as one link. Where LibreOffice draws Japanese wider than we do (in
+//! another face, without BIZ UDPGothic), a link that fits its line for us
+//! may not: on such lines a link is split further into fields with a plain
+//! character between them, where LibreOffice may break
+//! ([`split_wide_fields`]); in PowerPoint those characters look the same
+//! but do not click through.
 //!
 //! LibreOffice 7.4 also clips glyph descenders on every line of a paragraph
 //! with more than one line (also with its default spacing, so not caused
