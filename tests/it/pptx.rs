@@ -2300,13 +2300,12 @@ fn libreoffice_after_an_edit_keeps_every_word_in_its_box() {
 
 /// Without BIZ UDPGothic installed LibreOffice draws the text in another
 /// face with other advances (Noto Sans CJK: Japanese wider than ours), in
-/// both locales: no word leaves the slide, and none its own box but on
-/// slide 4. There the ranking's ④ entry, a link (a LibreOffice field) too
-/// wide for its line in that face, moves down whole and is cut, and
-/// LibreOffice 7.4's own shrinking of the box (`normAutofit`) stops short:
-/// the last entry's "(原文: …)" line ends about 7 pt below the box, over the
-/// footer. No markup makes it shrink further (it ignores a stored
-/// `fontScale` and `lnSpcReduction`, measured).
+/// both locales: no word leaves the slide or its own box. The ranking's ④
+/// entry on slide 4 is a link (a LibreOffice field) too wide for its line in
+/// that face; written as one field it moved down whole and was cut, and the
+/// last entry ended about 7 pt below the box, over the footer (LibreOffice
+/// 7.4's `normAutofit` stopped short and ignores a stored `fontScale`), so
+/// such a link is split into fields where a wider face may break it.
 #[test]
 fn libreoffice_without_the_font_keeps_every_word_in_its_box() {
     for locale in ["ja_JP.UTF-8", "C.UTF-8"] {
@@ -2325,15 +2324,6 @@ fn libreoffice_without_the_font_keeps_every_word_in_its_box() {
         );
         let (off_slide, off_box) = words_outside(&frames, &pages, doc.width, doc.height);
         assert!(off_slide.is_empty(), "{locale}: {}", off_slide.join("\n"));
-        let (slide_4, elsewhere): (Vec<String>, Vec<String>) = off_box
-            .into_iter()
-            .partition(|w| w.starts_with("slide 4: "));
-        println!(
-            "{locale}: {} words leave their box on slide 4:\n{}",
-            slide_4.len(),
-            slide_4.join("\n")
-        );
-        assert!(elsewhere.is_empty(), "{locale}: {}", elsewhere.join("\n"));
-        assert!(slide_4.len() <= 8, "{locale}: {}", slide_4.join("\n"));
+        assert!(off_box.is_empty(), "{locale}: {}", off_box.join("\n"));
     }
 }
