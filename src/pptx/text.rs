@@ -52,15 +52,21 @@
 //! LibreOffice in a Japanese locale with the bold face), so LibreOffice as
 //! our Japanese users run it keeps our breaks longest; a
 //! renderer left out breaks such a paragraph a little earlier, and the box
-//! reaches down into the free space below for the extra line. A model is
-//! also left out where the intervals meet in less than [`MIN_INTERVAL`]:
-//! the titles "④ ディープ…全体像.忘れられた" of the reference sample need
-//! 859.0 pt in LibreOffice in a C locale (three spaces between scripts)
-//! and less than 859.6 pt in a Japanese locale, so in the C locale they
-//! break a character earlier. Accepting such slivers (0.5 pt) kept those
-//! titles, but cost lines in the Japanese locale elsewhere (measured: 22
-//! more lines as in the PDF in the C locale, 4 fewer in Japanese). No markup
-//! turns LibreOffice's spacing between scripts off: DrawingML has no
+//! reaches down into the free space below for the extra line. The width
+//! is the middle of the widths that lie some margin inside every model's
+//! interval: 1 pt for PowerPoint, which we cannot measure, and a quarter
+//! point for LibreOffice, which breaks within 0.06 pt of our model
+//! ([`LIBREOFFICE_MARGIN`]). A model is left out where no width keeps its
+//! margin. A single 1 pt margin for all (an interval 2 pt wide at least)
+//! left out LibreOffice in a C locale for the titles "④ ディープ…全体像.
+//! 忘れられた" of the reference sample, which need 859.0 pt there (three
+//! spaces between scripts) and less than 859.6 pt in a Japanese locale;
+//! with the margins of each renderer they get 859.27 pt and break as in the
+//! PDF in both. Accepting slivers of 0.5 pt for every model instead kept
+//! those titles too, but cost lines in the Japanese locale: where only
+//! PowerPoint's interval was left, 0.7 pt wide, its middle lay 0.07 pt
+//! short of what LibreOffice needs (a paragraph of slides 25 and 49). No
+//! markup turns LibreOffice's spacing between scripts off: DrawingML has no
 //! attribute for it, and LibreOffice imports none into its
 //! `ParaIsCharacterDistance`. Font sizes are written so that LibreOffice's
 //! rounded em is not larger than ours ([`written_size`]).
@@ -144,8 +150,19 @@ pub fn baseline_offset(line_height: f32, size: f32) -> f32 {
     line_height - LINE_BOX_BELOW_BASELINE * size
 }
 
-/// The narrowest wrap interval (points) worth relying on.
-const MIN_INTERVAL: f32 = 2.0;
+/// How far inside its own wrap interval (points) a width must lie for
+/// PowerPoint, whose measuring we model but cannot check: a guess at how
+/// far its layout in fractional points may differ from ours.
+const POWERPOINT_MARGIN: f32 = 1.0;
+
+/// The same for LibreOffice, whose measuring we model to the pixel of its
+/// 600 dpi reference device and which converts box widths to 1/100 mm
+/// (0.028 pt). Measured by stepping the width of the titles "④ ディープ…
+/// 全体像." by 1/100 mm: LibreOffice 7.4 keeps their break from 859.02 pt
+/// in a C locale (modelled: 858.98) and up to 859.59 pt in a Japanese one
+/// (modelled: below 859.56), so it differs from the model by at most
+/// 0.06 pt; about two pixels (0.24 pt) cover that four times.
+const LIBREOFFICE_MARGIN: f32 = 0.25;
 
 /// Parsed faces of the document, for advances as a renderer reads them.
 pub struct Faces<'a> {
@@ -519,26 +536,37 @@ pub fn common_interval(models: &[&[LineFit]]) -> (f32, Option<f32>) {
         })
 }
 
-/// The text width for a paragraph whose renderers keep our breaks at any
-/// width in `[lower, upper)`, given at most `max` of room: the middle of what
-/// is left of the interval, which leaves the most room for a renderer
-/// measuring a little differently from us. `natural` (the width the block
-/// offers) is used when nothing bounds the width from above (one line), but
-/// never below the widest line plus a small margin. `None` when the room
-/// leaves no usable part of the interval.
-pub fn choose_width(lower: f32, upper: Option<f32>, natural: f32, max: f32) -> Option<f32> {
-    // Room for a renderer measuring a line slightly wider than we do.
-    let slack = (lower * 0.01).max(1.0);
-    match upper {
-        // LibreOffice places glyphs on a 1/100 mm grid, so its line widths
-        // can be a few tenths of a point off ours: an interval narrower than
-        // this is as good as empty.
-        Some(u) => {
-            let u = u.min(max);
-            (u - lower >= MIN_INTERVAL).then_some((lower + u) / 2.0)
-        }
-        None => (lower + slack <= max).then_some(natural.max(lower + slack).min(max)),
+/// A renderer model's lines, and how far inside their wrap interval a
+/// width must lie to be trusted with that renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct Model<'a> {
+    pub lines: &'a [LineFit],
+    pub margin: f32,
+}
+
+/// The text width for a paragraph whose `models` keep our breaks, given at
+/// most `max` of room: the middle of the widths that lie at least each
+/// model's margin inside its interval cut by the room, which leaves the
+/// most room for a renderer measuring a little differently from us. With
+/// equal margins that is the middle of the common interval. `natural` (the
+/// width the block offers) is used when nothing bounds the width from above
+/// (one line), but never below the widest line plus a small margin. `None`
+/// when the room leaves no such width.
+pub fn choose_width(models: &[Model<'_>], natural: f32, max: f32) -> Option<f32> {
+    let lines: Vec<&[LineFit]> = models.iter().map(|m| m.lines).collect();
+    let (lower, upper) = common_interval(&lines);
+    if upper.is_none() {
+        // Room for a renderer measuring a line slightly wider than we do.
+        let slack = (lower * 0.01).max(1.0);
+        return (lower + slack <= max).then_some(natural.max(lower + slack).min(max));
     }
+    let (mut lo, mut hi) = (0.0, f32::INFINITY);
+    for m in models {
+        let (l, u) = wrap_interval(m.lines);
+        lo = f32::max(lo, l + m.margin);
+        hi = f32::min(hi, u.unwrap_or(f32::INFINITY).min(max) - m.margin);
+    }
+    (lo <= hi).then_some((lo + hi) / 2.0)
 }
 
 /// The width when no renderer model's interval fits the room: the widest
@@ -1008,26 +1036,26 @@ fn place<'p>(
     // takes the extra line), then PowerPoint, then LibreOffice in a Japanese
     // locale with the bold face (as it may draw elsewhere), so LibreOffice
     // as our Japanese users run it, measured, keeps our breaks longest.
-    let all = [
-        &a.powerpoint[..],
-        &a.libreoffice,
-        &a.libreoffice_cjk,
-        &a.libreoffice_ja,
-    ];
-    let choices: [&[&[LineFit]]; 5] = [
-        &all,
-        &[&a.powerpoint, &a.libreoffice_cjk, &a.libreoffice_ja],
-        &[&a.libreoffice_cjk, &a.libreoffice_ja],
-        &[&a.libreoffice_ja],
-        &[&a.powerpoint],
+    let ppt = Model {
+        lines: &a.powerpoint,
+        margin: POWERPOINT_MARGIN,
+    };
+    let [lo, lo_cjk, lo_ja] =
+        [&a.libreoffice, &a.libreoffice_cjk, &a.libreoffice_ja].map(|lines| Model {
+            lines,
+            margin: LIBREOFFICE_MARGIN,
+        });
+    let choices: [&[Model<'_>]; 5] = [
+        &[ppt, lo, lo_cjk, lo_ja],
+        &[ppt, lo_cjk, lo_ja],
+        &[lo_cjk, lo_ja],
+        &[lo_ja],
+        &[ppt],
     ];
     let (natural, max) = widths_for(p, block.rect, room, rest_x);
     let width = choices
         .iter()
-        .find_map(|models| {
-            let (lower, upper) = common_interval(models);
-            choose_width(lower, upper, natural, max)
-        })
+        .find_map(|models| choose_width(models, natural, max))
         .unwrap_or_else(|| {
             let (lower, _) =
                 common_interval(&[&a.powerpoint, &a.libreoffice_cjk, &a.libreoffice_ja]);
@@ -1595,44 +1623,87 @@ mod tests {
         LineFit { width, pull }
     }
 
+    /// Lines whose interval is `[lower, upper)` (one line for `None`).
+    fn lines(lower: f32, upper: Option<f32>) -> Vec<LineFit> {
+        match upper {
+            Some(u) => vec![fit(lower, u - lower), fit(lower / 2.0, 0.0)],
+            None => vec![fit(lower, 0.0)],
+        }
+    }
+
+    fn ppt(lines: &[LineFit]) -> Model<'_> {
+        Model {
+            lines,
+            margin: POWERPOINT_MARGIN,
+        }
+    }
+
+    fn lo(lines: &[LineFit]) -> Model<'_> {
+        Model {
+            lines,
+            margin: LIBREOFFICE_MARGIN,
+        }
+    }
+
     #[test]
     fn interval_is_widest_line_to_tightest_pull() {
         // Lines 100, 90, 60 wide; pulling up the next unit would make them
         // 112 and 105.
         let lines = [fit(100.0, 12.0), fit(90.0, 15.0), fit(60.0, 0.0)];
         assert_eq!(wrap_interval(&lines), (100.0, Some(105.0)));
-        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 400.0), Some(102.5));
+        assert_eq!(choose_width(&[ppt(&lines)], 300.0, 400.0), Some(102.5));
         // The room cuts the interval: the middle of what is left.
-        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 103.0), Some(101.5));
-        assert_eq!(choose_width(100.0, Some(105.0), 300.0, 101.0), None);
+        assert_eq!(choose_width(&[ppt(&lines)], 300.0, 103.0), Some(101.5));
+        assert_eq!(choose_width(&[ppt(&lines)], 300.0, 101.0), None);
     }
 
     #[test]
     fn single_line_uses_the_natural_width_but_at_least_the_line() {
         assert_eq!(wrap_interval(&[fit(80.0, 0.0)]), (80.0, None));
-        assert_eq!(choose_width(80.0, None, 200.0, 500.0), Some(200.0));
+        let (l80, l500) = (lines(80.0, None), lines(500.0, None));
+        assert_eq!(choose_width(&[ppt(&l80)], 200.0, 500.0), Some(200.0));
         // The rectangle is narrower than the line: the line still fits.
-        assert_eq!(choose_width(80.0, None, 50.0, 500.0), Some(81.0));
-        assert_eq!(choose_width(500.0, None, 10.0, 600.0), Some(505.0));
+        assert_eq!(choose_width(&[ppt(&l80)], 50.0, 500.0), Some(81.0));
+        assert_eq!(choose_width(&[ppt(&l500)], 10.0, 600.0), Some(505.0));
         // Never past the room.
-        assert_eq!(choose_width(80.0, None, 200.0, 150.0), Some(150.0));
-        assert_eq!(choose_width(500.0, None, 10.0, 400.0), None);
+        assert_eq!(choose_width(&[ppt(&l80)], 200.0, 150.0), Some(150.0));
+        assert_eq!(choose_width(&[ppt(&l500)], 10.0, 400.0), None);
     }
 
     #[test]
     fn empty_interval_falls_back_to_the_widest_line_within_the_room() {
         // A balanced layout: the short first line could have taken more.
-        let lines = [fit(60.0, 10.0), fit(100.0, 0.0)];
-        let (lo, hi) = wrap_interval(&lines);
-        assert_eq!((lo, hi), (100.0, Some(70.0)));
-        assert_eq!(choose_width(lo, hi, 120.0, 500.0), None);
-        assert_eq!(fallback_width(lo, 500.0), 101.0);
-        assert_eq!(fallback_width(lo, 100.5), 100.5);
+        let balanced = [fit(60.0, 10.0), fit(100.0, 0.0)];
+        let (lower, upper) = wrap_interval(&balanced);
+        assert_eq!((lower, upper), (100.0, Some(70.0)));
+        assert_eq!(choose_width(&[lo(&balanced)], 120.0, 500.0), None);
+        assert_eq!(fallback_width(lower, 500.0), 101.0);
+        assert_eq!(fallback_width(lower, 100.5), 100.5);
         // Touching bounds are empty too (the upper bound is exclusive), and
-        // so is a sliver no renderer can be trusted to hit.
-        assert_eq!(choose_width(100.0, Some(100.0), 0.0, 500.0), None);
-        assert_eq!(choose_width(100.0, Some(101.5), 0.0, 500.0), None);
-        assert_eq!(choose_width(100.0, Some(102.0), 0.0, 500.0), Some(101.0));
+        // so is a sliver narrower than twice a renderer's margin.
+        for (upper, width) in [(100.0, None), (101.5, None), (102.0, Some(101.0))] {
+            let l = lines(100.0, Some(upper));
+            assert_eq!(choose_width(&[ppt(&l)], 0.0, 500.0), width);
+        }
+        let sliver = lines(100.0, Some(100.4));
+        assert_eq!(choose_width(&[lo(&sliver)], 0.0, 500.0), None);
+    }
+
+    #[test]
+    fn each_model_keeps_its_own_margin() {
+        // The "④ ディープ…" titles: LibreOffice in a C locale and in a
+        // Japanese one meet in 0.58 pt, well inside PowerPoint's interval.
+        let c = lines(858.98, Some(884.9));
+        let ja = lines(833.64, Some(859.56));
+        let p = lines(842.3, Some(868.27));
+        let w = choose_width(&[ppt(&p), lo(&c), lo(&ja)], 0.0, 880.0).unwrap();
+        assert!((w - 859.27).abs() < 0.01, "{w}");
+        // Where PowerPoint's own interval is the sliver, it is not trusted.
+        let p = lines(858.9, Some(859.5));
+        assert_eq!(choose_width(&[ppt(&p), lo(&c), lo(&ja)], 0.0, 880.0), None);
+        // A margin lies inside the room too: LibreOffice alone, cut by it.
+        let w = choose_width(&[lo(&c)], 0.0, 860.0).unwrap();
+        assert!((w - (859.23 + 859.75) / 2.0).abs() < 0.01, "{w}");
     }
 
     #[test]
