@@ -118,6 +118,8 @@ pub struct Shaped {
     glyphs: Vec<G>,
     /// Bytes after which JLREQ puts a quarter-em gap.
     gap_after: Vec<bool>,
+    /// Some byte has a gap after it (most paragraphs have none).
+    any_gap: bool,
     /// Break opportunities, with 0 and the end.
     bounds: Vec<usize>,
     /// The phrase boundaries among them (with 0 and the end), found on
@@ -208,6 +210,7 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
     let (levels, rtl) = bidi_levels(&text);
     let glyphs = shape(book, &text, &span_of, spans, &levels, &mut missing);
     let gap_after = quarter_em_gaps(&text);
+    let any_gap = gap_after.contains(&true);
     let mut bounds = vec![0];
     bounds.extend(opportunities_at(&text, breaking.strictness));
     bounds.push(text.len());
@@ -216,6 +219,7 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
         span_of,
         glyphs,
         gap_after,
+        any_gap,
         bounds,
         phrase_bounds: OnceLock::new(),
         wrap: breaking.wrap,
@@ -311,6 +315,9 @@ impl Measure<'_> {
     /// when it fits as it is, else just what it needs (at least
     /// 1 - [`GAP_SHRINK`]), the same for every gap of the line.
     fn gap_scale(&self, start: usize, end: usize, width: f32, eps: f32) -> f32 {
+        if !self.any_gap {
+            return 1.0;
+        }
         let over = self.ink(start, end) - width;
         if over <= eps {
             return 1.0;
@@ -376,7 +383,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
         prefix,
         sizes,
         levels: &shaped.levels,
-        any_gap: shaped.gap_after.contains(&true),
+        any_gap: shaped.any_gap,
     };
 
     // A paragraph clearly narrower than the box is the one line the greedy
