@@ -1085,6 +1085,46 @@ mod tests {
     }
 
     #[test]
+    fn titles_keep_a_phrase_on_the_line_by_shrinking_gaps() {
+        let text = "GANとVAEとBERTを比べた新しい手法";
+        let book = FontBook::bundled();
+        let gaps = 5.0 * 2.5;
+        for wrap in [Wrap::Phrases, Wrap::Balanced] {
+            let shaped = shape_paragraph_with(
+                book,
+                &[(text, false)],
+                Breaking {
+                    wrap,
+                    ..Breaking::default()
+                },
+            );
+            let natural = break_lines(&shaped, &[10.0], 1000.0).lines[0].width;
+            // Short of the room by less than half the gaps: one line, as
+            // wide as the box.
+            let laid = break_lines(&shaped, &[10.0], natural - 4.0);
+            assert_eq!(laid.lines.len(), 1, "{wrap:?}");
+            assert!((laid.lines[0].width - (natural - 4.0)).abs() < 0.001);
+            // Short by more: it breaks between phrases, with full gaps.
+            let width = natural - gaps / 2.0 - 0.5;
+            let laid = break_lines(&shaped, &[10.0], width);
+            let lines: Vec<String> = laid.lines.iter().map(LaidLine::text).collect();
+            assert_eq!(lines.len(), 2, "{wrap:?}: {lines:?}");
+            assert_eq!(lines.concat(), text);
+            for l in &laid.lines {
+                let whole = break_lines(
+                    &shape_paragraph(book, &[(l.text().as_str(), false)]),
+                    &[10.0],
+                    1000.0,
+                );
+                assert!(
+                    (l.width - whole.lines[0].width).abs() < 0.001,
+                    "{wrap:?}: {lines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn no_gap_next_to_japanese_punctuation() {
         // Brackets and 、。 have their own room; only kana and kanji meeting
         // Latin letters or digits get the quarter em.
