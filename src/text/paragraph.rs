@@ -3,7 +3,9 @@
 //! Shaping runs once per paragraph over maximal runs of one face and style;
 //! lines are then filled greedily from UAX #14 + kinsoku opportunities, or
 //! only between phrases (BudouX) where the paragraph asks for it, with
-//! titles' lines balanced. The
+//! titles' lines balanced. A line about to push its last unit down keeps
+//! it when its Japanese–Latin gaps, shrunk towards an eighth of an em, make
+//! room (JLREQ 3.2.3). The
 //! bundled face has no contextual Latin features, so slicing shaped glyphs at
 //! a break gives the same advances as reshaping each line would.
 //!
