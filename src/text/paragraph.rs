@@ -3,7 +3,9 @@
 //! Shaping runs once per paragraph over maximal runs of one face and style;
 //! lines are then filled greedily from UAX #14 + kinsoku opportunities, or
 //! only between phrases (BudouX) where the paragraph asks for it, with
-//! titles' lines balanced. The
+//! titles' lines balanced. A line about to push its last unit down keeps
+//! it when its Japanese–Latin gaps, shrunk towards an eighth of an em, make
+//! room (JLREQ 3.2.3). The
 //! bundled face has no contextual Latin features, so slicing shaped glyphs at
 //! a break gives the same advances as reshaping each line would.
 //!
@@ -118,6 +120,8 @@ pub struct Shaped {
     glyphs: Vec<G>,
     /// Bytes after which JLREQ puts a quarter-em gap.
     gap_after: Vec<bool>,
+    /// Some byte has a gap after it (most paragraphs have none).
+    any_gap: bool,
     /// Break opportunities, with 0 and the end.
     bounds: Vec<usize>,
     /// The phrase boundaries among them (with 0 and the end), found on
@@ -208,6 +212,7 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
     let (levels, rtl) = bidi_levels(&text);
     let glyphs = shape(book, &text, &span_of, spans, &levels, &mut missing);
     let gap_after = quarter_em_gaps(&text);
+    let any_gap = gap_after.contains(&true);
     let mut bounds = vec![0];
     bounds.extend(opportunities_at(&text, breaking.strictness));
     bounds.push(text.len());
@@ -216,6 +221,7 @@ pub fn shape_paragraph_with(book: &FontBook, spans: &[(&str, bool)], breaking: B
         span_of,
         glyphs,
         gap_after,
+        any_gap,
         bounds,
         phrase_bounds: OnceLock::new(),
         wrap: breaking.wrap,
@@ -260,7 +266,13 @@ struct Measure<'a> {
     sizes: &'a [f32],
     /// Bidi level per byte; empty when the paragraph is all left to right.
     levels: &'a [Level],
+    /// The paragraph has a Japanese–Latin gap somewhere.
+    any_gap: bool,
 }
+
+/// How much of each Japanese–Latin gap a line may give up to keep its last
+/// unit (JLREQ 3.2.3: a quarter em down to an eighth).
+const GAP_SHRINK: f32 = 0.5;
 
 impl Measure<'_> {
     fn width(&self, start: usize, end: usize) -> f32 {
@@ -279,6 +291,44 @@ impl Measure<'_> {
     fn ink(&self, start: usize, end: usize) -> f32 {
         let trimmed = start + self.text[start..end].trim_end().len();
         self.width(start, trimmed) - self.gap_before(trimmed)
+    }
+
+    /// The gaps inside the ink of `start..end`: those a line may shrink.
+    /// Summed on demand: only lines about to break ask.
+    fn inner_gaps(&self, start: usize, end: usize) -> f32 {
+        if !self.any_gap {
+            return 0.0;
+        }
+        let trimmed = start + self.text[start..end].trim_end().len();
+        let last = self.text[start..trimmed]
+            .char_indices()
+            .last()
+            .map_or(start, |(i, _)| start + i);
+        self.gaps[start..last].iter().sum()
+    }
+
+    /// True when `start..end` fits `width` once its gaps are shrunk as far
+    /// as they may; a line that fits as it is never asks.
+    fn fits_shrunk(&self, start: usize, end: usize, width: f32) -> bool {
+        self.any_gap && self.ink(start, end) - GAP_SHRINK * self.inner_gaps(start, end) <= width
+    }
+
+    /// The share of its gaps a line `start..end` keeps to fit `width`: 1
+    /// when it fits as it is, else just what it needs (at least
+    /// 1 - [`GAP_SHRINK`]), the same for every gap of the line.
+    fn gap_scale(&self, start: usize, end: usize, width: f32, eps: f32) -> f32 {
+        if !self.any_gap {
+            return 1.0;
+        }
+        let over = self.ink(start, end) - width;
+        if over <= eps {
+            return 1.0;
+        }
+        let gaps = self.inner_gaps(start, end);
+        if gaps <= 0.0 {
+            return 1.0;
+        }
+        1.0 - (over / gaps).min(GAP_SHRINK)
     }
 }
 
@@ -335,6 +385,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
         prefix,
         sizes,
         levels: &shaped.levels,
+        any_gap: shaped.any_gap,
     };
 
     // A paragraph clearly narrower than the box is the one line the greedy
@@ -343,7 +394,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     // margin covers the float sums' rounding, so the result is the same.
     let whole = m.ink(0, text.len());
     if whole > 0.0 && whole <= width - 0.01 - width.abs() * 1e-4 {
-        laid.lines.push(build_line(&m, 0, text.len()));
+        laid.lines.push(build_line(&m, 0, text.len(), 1.0));
         return laid;
     }
 
@@ -367,7 +418,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
     let mut split_phrase = false;
     while i < units.len() {
         let u = &units[i];
-        if phrased && u.ink > width + eps {
+        if phrased && u.ink > width + eps && !m.fits_shrunk(u.start, u.end, width + eps) {
             // A phrase no line can hold: break it at its inner opportunities,
             // starting on the current line.
             let inner = &shaped.bounds[shaped.bounds.partition_point(|&b| b <= u.start)
@@ -385,14 +436,16 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
                 continue;
             }
         }
-        if end > start && cur + u.ink > width + eps {
+        // A line that fits only with its gaps shrunk keeps the unit: the
+        // gaps give way before a line is pushed out (JLREQ 3.2.3).
+        if end > start && cur + u.ink > width + eps && !m.fits_shrunk(start, u.end, width + eps) {
             lines.push((start, end));
             start = u.start;
             cur = 0.0;
             end = start;
             continue;
         }
-        if end == start && u.ink > width + eps {
+        if end == start && u.ink > width + eps && !m.fits_shrunk(u.start, u.end, width + eps) {
             // Emergency break inside the unit, character by character.
             laid.forced = true;
             let mut w = 0.0;
@@ -443,7 +496,7 @@ pub fn break_lines(shaped: &Shaped, sizes: &[f32], width: f32) -> Laid {
 
     let last = lines.len().saturating_sub(1);
     for (k, (s, e)) in lines.into_iter().enumerate() {
-        let mut line = build_line(&m, s, e);
+        let mut line = build_line(&m, s, e, m.gap_scale(s, e, width, eps));
         // Only a break drops white space; the paragraph's own end keeps none.
         line.space_after = k < last && text[s..e].ends_with(char::is_whitespace);
         laid.lines.push(line);
@@ -666,7 +719,14 @@ fn balance(
         let mut edges = vec![first];
         edges.extend_from_slice(cuts);
         edges.push(end);
-        let widths: Vec<f32> = edges.windows(2).map(|w| m.ink(w[0], w[1])).collect();
+        // A line that fits only with its gaps shrunk is as wide as the box.
+        let widths: Vec<f32> = edges
+            .windows(2)
+            .map(|w| match m.ink(w[0], w[1]) {
+                ink if ink > width + 0.001 && m.fits_shrunk(w[0], w[1], width + 0.001) => width,
+                ink => ink,
+            })
+            .collect();
         let widest = widths.iter().copied().fold(0.0f32, f32::max);
         if widest > width + 0.001 || widths.iter().any(|&w| w <= 0.0) {
             return None;
@@ -734,13 +794,15 @@ fn avoid_widow(
     if text[ps..cut].trim().chars().count() < 2 {
         return;
     }
-    if m.ink(cut, le) <= width {
+    if m.ink(cut, le) <= width || m.fits_shrunk(cut, le, width) {
         lines[n - 2] = (ps, cut);
         lines[n - 1] = (cut, le);
     }
 }
 
-fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
+/// Lays out `start..end` as one line, its Japanese–Latin gaps at
+/// `gap_scale` of their full width.
+fn build_line(m: &Measure, start: usize, end: usize, gap_scale: f32) -> LaidLine {
     let text = m.text;
     // Trailing spaces are not drawn; the line ends at its last ink.
     let end = start + text[start..end].trim_end().len();
@@ -799,7 +861,11 @@ fn build_line(m: &Measure, start: usize, end: usize) -> LaidLine {
             .char_indices()
             .last()
             .map_or(g.start, |(i, _)| g.start + i);
-        let gap = if g.end < end { m.gaps[last_char] } else { 0.0 };
+        let gap = if g.end < end {
+            m.gaps[last_char] * gap_scale
+        } else {
+            0.0
+        };
         run.glyphs.push(Glyph {
             id: g.id,
             advance: g.advance + gap,
@@ -950,6 +1016,143 @@ mod tests {
         let space = layout(book, &[("本 G", style)], 100.0).lines[0].width
             - layout(book, &[("本G", style)], 100.0).lines[0].width;
         assert!(c > b && space < 2.5 + 0.01 + 10.0);
+    }
+
+    /// Glyph advances of each line of `text` in a box `width` wide, at 10 pt.
+    fn advances(text: &str, width: f32) -> Vec<(String, Vec<f32>)> {
+        lay_one(text, width)
+            .lines
+            .iter()
+            .map(|l| {
+                let adv = l
+                    .runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(|g| g.advance));
+                (l.text(), adv.collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gaps_shrink_to_an_eighth_before_a_line_breaks() {
+        // Four gaps of 2.5 pt at 10 pt (本|G, N|本, 本|G, N|日): the line
+        // may give up 5 pt in all.
+        let text = "本GAN本GAN日本語";
+        let full = advances(text, 1000.0);
+        assert_eq!(full.len(), 1);
+        let natural: f32 = full[0].1.iter().sum();
+        // The glyph before each gap carries it; the others keep their advances.
+        let carries = |i: usize| matches!(i, 0 | 3 | 4 | 7);
+        let own: Vec<f32> = full[0]
+            .1
+            .iter()
+            .enumerate()
+            .map(|(i, a)| if carries(i) { a - 2.5 } else { *a })
+            .collect();
+        let expect = |gap: f32| -> Vec<f32> {
+            own.iter()
+                .enumerate()
+                .map(|(i, a)| if carries(i) { a + gap } else { *a })
+                .collect()
+        };
+        let close = |a: &[f32], b: &[f32]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.001)
+        };
+        assert!(close(&full[0].1, &expect(2.5)), "{full:?}");
+        // A box narrower by up to 5 pt: every gap gives up the same share,
+        // just enough for the line to end at the box.
+        let gaps = 4.0 * 2.5;
+        for short in [0.5f32, 2.0, 4.9] {
+            let lines = advances(text, natural - short);
+            assert_eq!(lines.len(), 1, "short by {short}: {lines:?}");
+            let gap = 2.5 * (1.0 - short / gaps);
+            assert!(
+                close(&lines[0].1, &expect(gap)),
+                "short by {short}: {lines:?}"
+            );
+            let width: f32 = lines[0].1.iter().sum();
+            assert!((width - (natural - short)).abs() < 0.001);
+        }
+        // Narrower than the line with every gap at an eighth: it breaks as
+        // without shrinking (a lone 語 pulls 本 down), with full gaps.
+        let lines = advances(text, natural - 5.1);
+        assert_eq!(
+            lines.iter().map(|l| l.0.as_str()).collect::<Vec<_>>(),
+            ["本GAN本GAN日", "本語"],
+            "{lines:?}"
+        );
+        assert!(close(&lines[0].1, &expect(2.5)[..9]), "{lines:?}");
+        // A line that fits keeps full gaps at every width.
+        assert!(close(&advances(text, natural + 0.01)[0].1, &expect(2.5)));
+    }
+
+    #[test]
+    fn titles_keep_a_phrase_on_the_line_by_shrinking_gaps() {
+        let text = "GANとVAEとBERTを比べた新しい手法";
+        let book = FontBook::bundled();
+        let gaps = 5.0 * 2.5;
+        for wrap in [Wrap::Phrases, Wrap::Balanced] {
+            let shaped = shape_paragraph_with(
+                book,
+                &[(text, false)],
+                Breaking {
+                    wrap,
+                    ..Breaking::default()
+                },
+            );
+            let natural = break_lines(&shaped, &[10.0], 1000.0).lines[0].width;
+            // Short of the room by less than half the gaps: one line, as
+            // wide as the box.
+            let laid = break_lines(&shaped, &[10.0], natural - 4.0);
+            assert_eq!(laid.lines.len(), 1, "{wrap:?}");
+            assert!((laid.lines[0].width - (natural - 4.0)).abs() < 0.001);
+            // Short by more: it breaks between phrases, with full gaps.
+            let width = natural - gaps / 2.0 - 0.5;
+            let laid = break_lines(&shaped, &[10.0], width);
+            let lines: Vec<String> = laid.lines.iter().map(LaidLine::text).collect();
+            assert_eq!(lines.len(), 2, "{wrap:?}: {lines:?}");
+            assert_eq!(lines.concat(), text);
+            for l in &laid.lines {
+                let whole = break_lines(
+                    &shape_paragraph(book, &[(l.text().as_str(), false)]),
+                    &[10.0],
+                    1000.0,
+                );
+                assert!(
+                    (l.width - whole.lines[0].width).abs() < 0.001,
+                    "{wrap:?}: {lines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_gap_next_to_japanese_punctuation() {
+        // Brackets and 、。 have their own room; only kana and kanji meeting
+        // Latin letters or digits get the quarter em.
+        for text in [
+            "、GAN",
+            "GAN。",
+            "「GAN」",
+            "GAN、本",
+            "（1）",
+            "ー1",
+            "々A",
+        ] {
+            let gaps = quarter_em_gaps(text);
+            let at: Vec<char> = text
+                .char_indices()
+                .filter(|(i, _)| gaps[*i])
+                .map(|(_, c)| c)
+                .collect();
+            // ー and 々 are letters of Japanese words.
+            let want: &[char] = match text {
+                "ー1" => &['ー'],
+                "々A" => &['々'],
+                _ => &[],
+            };
+            assert_eq!(at, want, "{text}");
+        }
     }
 
     #[test]

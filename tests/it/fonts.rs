@@ -316,3 +316,84 @@ fn gaps_between_japanese_and_latin_text_extract_as_no_space() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Lines kept together by shrinking their Japanese–Latin gaps towards an
+/// eighth of an em (JLREQ 3.2.3) still extract with no space at the gaps:
+/// the glyph before a gap is drawn from the wide face and moved back by
+/// what the line gave up, an overlap neither extractor breaks a word at.
+#[test]
+fn shrunk_gaps_extract_as_no_space() {
+    use surveydeck::pages::Item;
+    use surveydeck::text::{FontBook, SpanStyle};
+    let survey = "tests/fixtures/gaps/survey.yaml";
+    let loaded = surveydeck::document::load(
+        &root().join(survey),
+        &surveydeck::document::LoadOptions::default(),
+    );
+    let deck = loaded.deck.expect("the gaps survey loads");
+    let (doc, _) = surveydeck::lay_out(&deck).expect("lays out");
+    // A line is shrunk when it is narrower than its text laid out alone.
+    let mut shrunk = Vec::new();
+    let lines = doc
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            Item::Text(t) => Some(t.paragraphs.iter().flat_map(|p| p.lines.iter())),
+            _ => None,
+        })
+        .flatten();
+    for line in lines {
+        let spans: Vec<(&str, SpanStyle)> = line
+            .runs
+            .iter()
+            .map(|r| {
+                let style = SpanStyle {
+                    size: r.size,
+                    bold: r.bold,
+                };
+                (r.text.as_str(), style)
+            })
+            .collect();
+        let natural = surveydeck::text::layout(FontBook::bundled(), &spans, 1e6).lines[0].width;
+        if line.width < natural - 0.1 {
+            shrunk.push(line.text());
+        }
+    }
+    assert!(
+        shrunk.len() >= 2,
+        "lines kept together by their gaps: {shrunk:?}"
+    );
+
+    let out = out_dir("shrunk");
+    run(
+        &root(),
+        &[
+            "build",
+            survey,
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--quiet",
+        ],
+    )
+    .expect(0);
+    let pdf = out.join("survey.pdf");
+    let mut tools = Vec::new();
+    if common::tool("pdftotext").is_some() {
+        tools.push(("poppler", poppler_text(&pdf)));
+    }
+    if common::tool("node").is_some() {
+        tools.push(("pdf.js", pdfjs_text(&pdf)));
+    }
+    for (tool, text) in tools {
+        for line in &shrunk {
+            assert!(
+                text.lines().any(|l| l.contains(line.as_str())),
+                "{tool}: {line:?} not found whole in\n{text}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
