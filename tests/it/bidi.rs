@@ -431,21 +431,7 @@ fn text_layers_are_in_logical_order() {
         }
     }
 
-    let pdfjs = if common::tool("node").is_some() {
-        let o = std::process::Command::new("node")
-            .arg(support::root().join("scripts/pdfjs/text.mjs"))
-            .arg(&pdf)
-            .output()
-            .expect("node runs");
-        if o.status.success() {
-            Some(String::from_utf8(o.stdout).unwrap())
-        } else {
-            common::missing("pdf.js (npm install --prefix scripts/pdfjs)");
-            None
-        }
-    } else {
-        None
-    };
+    let pdfjs = common::pdfjs_text(&pdf);
     if let Some(pdfjs) = pdfjs {
         // pdf.js gives drawn pieces in content order, each right-to-left
         // stretch turned back to logical order (it takes a mirrored bracket

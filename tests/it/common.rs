@@ -163,3 +163,42 @@ pub fn pptx_parts_xml(pptx: &Path, prefix: &str) -> String {
     }
     xml
 }
+
+/// The PDF's text as poppler's `pdftotext -raw` gives it, or `None` after
+/// reporting poppler missing.
+pub fn poppler_text(pdf: &Path) -> Option<String> {
+    let pdftotext = tool("pdftotext")?;
+    let o = run(std::process::Command::new(pdftotext)
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-"));
+    Some(String::from_utf8(o.stdout).expect("UTF-8 text"))
+}
+
+/// The PDF's text as pdf.js gives it (`scripts/pdfjs/text.mjs`), or `None`
+/// after reporting node or the pdf.js package missing (a fresh clone has
+/// not run `npm install --prefix scripts/pdfjs`; `.ci/run` does).
+pub fn pdfjs_text(pdf: &Path) -> Option<String> {
+    let node = tool("node")?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/pdfjs");
+    if !root.join("node_modules/pdfjs-dist").is_dir() {
+        missing("pdf.js (npm install --prefix scripts/pdfjs)");
+        return None;
+    }
+    let o = run(std::process::Command::new(node)
+        .arg(root.join("text.mjs"))
+        .arg(pdf));
+    Some(String::from_utf8(o.stdout).expect("UTF-8 text"))
+}
+
+/// The PDF's text from each extractor that is installed: (name, text).
+pub fn extracted_texts(pdf: &Path) -> Vec<(&'static str, String)> {
+    let mut tools = Vec::new();
+    if let Some(t) = poppler_text(pdf) {
+        tools.push(("poppler", t));
+    }
+    if let Some(t) = pdfjs_text(pdf) {
+        tools.push(("pdf.js", t));
+    }
+    tools
+}

@@ -43,31 +43,6 @@ fn build(out: &Path, extra: &[&str]) -> support::Out {
     run(&root(), &args)
 }
 
-fn poppler_text(pdf: &Path) -> String {
-    let o = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (poppler-utils)");
-    assert!(o.status.success());
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn pdfjs_text(pdf: &Path) -> String {
-    let o = std::process::Command::new("node")
-        .arg(root().join("scripts/pdfjs/text.mjs"))
-        .arg(pdf)
-        .output()
-        .expect("node runs (install nodejs; .ci/run does)");
-    assert!(
-        o.status.success(),
-        "pdf.js failed (run `npm install --prefix scripts/pdfjs`): {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
 #[test]
 fn system_fallback_faces_draw_every_character_and_it_extracts() {
     let out = out_dir("system");
@@ -86,30 +61,30 @@ fn system_fallback_faces_draw_every_character_and_it_extracts() {
         r.stderr
     );
     let pdf = out.join("survey.pdf");
-    let poppler = poppler_text(&pdf);
-    let pdfjs = pdfjs_text(&pdf);
     let transcript = std::fs::read_to_string(out.join("survey.txt")).unwrap();
     for s in STRINGS {
-        assert!(poppler.contains(s), "poppler lacks {s:?}:\n{poppler}");
-        assert!(pdfjs.contains(s), "pdf.js lacks {s:?}:\n{pdfjs}");
         assert!(transcript.contains(s), "transcript lacks {s:?}");
     }
-    // A ZWJ sequence is one cluster in one face: pdf.js gives it back whole.
-    assert!(pdfjs.contains("👩\u{200D}🔬"), "{pdfjs}");
-    // U+3000 is drawn as space (both extractors give any white space back
-    // as U+0020) and kept in the transcript.
-    assert!(
-        poppler.contains("「 」") && pdfjs.contains("「 」"),
-        "{poppler}"
-    );
     assert!(transcript.contains("「\u{3000}」"), "{transcript}");
-    let fonts = std::process::Command::new("pdffonts")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    let fonts = String::from_utf8_lossy(&fonts.stdout);
-    for face in ["NotoSansCJKkr", "NotoSansCJKsc", "Type 3"] {
-        assert!(fonts.contains(face), "{face} not embedded:\n{fonts}");
+    for (tool, text) in common::extracted_texts(&pdf) {
+        for s in STRINGS {
+            assert!(text.contains(s), "{tool} lacks {s:?}:\n{text}");
+        }
+        // U+3000 is drawn as space (both extractors give any white space
+        // back as U+0020).
+        assert!(text.contains("「 」"), "{tool}: {text}");
+        // A ZWJ sequence is one cluster in one face: pdf.js gives it back
+        // whole.
+        if tool == "pdf.js" {
+            assert!(text.contains("👩\u{200D}🔬"), "{text}");
+        }
+    }
+    if let Some(pdffonts) = common::tool("pdffonts") {
+        let fonts = common::run(std::process::Command::new(pdffonts).arg(&pdf));
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        for face in ["NotoSansCJKkr", "NotoSansCJKsc", "Type 3"] {
+            assert!(fonts.contains(face), "{face} not embedded:\n{fonts}");
+        }
     }
     // The PPTX text is the survey's.
     let xml = common::pptx_parts_xml(&out.join("survey.pptx"), "ppt/slides/slide");
@@ -134,8 +109,9 @@ fn pdf_standards_accept_the_fallback_faces() {
     for standard in ["ua1", "a2u"] {
         let out = out_dir(standard);
         build(&out, &["--format", "pdf", "--pdf-standard", standard]).expect(0);
-        let text = poppler_text(&out.join("survey.pdf"));
-        assert!(text.contains("김민준") && text.contains("📈"), "{text}");
+        if let Some(text) = common::poppler_text(&out.join("survey.pdf")) {
+            assert!(text.contains("김민준") && text.contains("📈"), "{text}");
+        }
         let _ = std::fs::remove_dir_all(&out);
     }
 }
@@ -199,8 +175,9 @@ fn ignoring_system_fonts_warns_at_each_character_and_deny_warnings_fails() {
     assert_eq!(r.stderr.matches("no font has `😀`").count(), 1);
     assert!(r.stderr.contains("--ignore-system-fonts"));
     // The PDF still carries the characters in its text.
-    let text = poppler_text(&out.join("survey.pdf"));
-    assert!(text.contains("김민준"), "{text}");
+    if let Some(text) = common::poppler_text(&out.join("survey.pdf")) {
+        assert!(text.contains("김민준"), "{text}");
+    }
 
     // `check` runs the same pipeline: the same warning, and the same failure.
     let c = run(
@@ -279,13 +256,7 @@ fn gaps_between_japanese_and_latin_text_extract_as_no_space() {
     let source = source.lines().map(str::trim).collect::<Vec<_>>().join(" ");
     let japanese = |c: char| matches!(c, '\u{3000}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
     let latin = |c: char| c.is_ascii_graphic();
-    let mut tools = Vec::new();
-    if common::tool("pdftotext").is_some() {
-        tools.push(("poppler", poppler_text(&pdf)));
-    }
-    if common::tool("node").is_some() {
-        tools.push(("pdf.js", pdfjs_text(&pdf)));
-    }
+    let tools = common::extracted_texts(&pdf);
     for (tool, text) in tools {
         assert!(
             text.starts_with("AI 最新技術 Update 会 10月\n"),
@@ -380,13 +351,7 @@ fn shrunk_gaps_extract_as_no_space() {
     )
     .expect(0);
     let pdf = out.join("survey.pdf");
-    let mut tools = Vec::new();
-    if common::tool("pdftotext").is_some() {
-        tools.push(("poppler", poppler_text(&pdf)));
-    }
-    if common::tool("node").is_some() {
-        tools.push(("pdf.js", pdfjs_text(&pdf)));
-    }
+    let tools = common::extracted_texts(&pdf);
     for (tool, text) in tools {
         for line in &shrunk {
             assert!(

@@ -129,16 +129,9 @@ fn extracted_text_has_no_look_alikes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = dir.path().join("a.pdf");
     std::fs::write(&pdf, &bytes).expect("write");
-    let Ok(out) = std::process::Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(&pdf)
-        .arg("-")
-        .output()
-    else {
-        common::missing("the tool `pdftotext`");
+    let Some(text) = common::poppler_text(&pdf) else {
         return;
     };
-    let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
         !text
             .chars()
