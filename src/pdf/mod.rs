@@ -920,13 +920,17 @@ fn list(it: &mut std::iter::Peekable<std::vec::IntoIter<ParaRec>>, level: u8) ->
 }
 
 /// The text a run's glyphs map to (see `reversed`); a right-to-left run's
-/// marks are told apart through the font's cmap.
+/// marks are told apart through the font's cmap, parsed only when a
+/// cluster has marks to tell apart.
 fn mapped<'a>(doc: &Pages, r: &'a pages::GlyphRun) -> reversed::Mapped<'a> {
-    let face = reversed::is_rtl(r)
-        .then(|| doc.fonts.get(r.font))
-        .flatten()
-        .and_then(|f| rustybuzz::ttf_parser::Face::parse(f.data, f.index).ok());
-    reversed::map(r, |c| face.as_ref()?.glyph_index(c).map(|g| g.0))
+    let face = std::cell::OnceCell::new();
+    reversed::map(r, |c| {
+        let face = face.get_or_init(|| {
+            let f = doc.fonts.get(r.font)?;
+            rustybuzz::ttf_parser::Face::parse(f.data, f.index).ok()
+        });
+        face.as_ref()?.glyph_index(c).map(|g| g.0)
+    })
 }
 
 /// A run's glyphs for krilla, each with its range of the text drawn.

@@ -100,7 +100,7 @@ pub fn map<'a>(r: &'a GlyphRun, glyph_of: impl Fn(char) -> Option<u16>) -> Mappe
 /// True when the run is drawn right to left: its glyphs go backwards
 /// through the text, or it is a single right-to-left letter (its marks
 /// included).
-pub fn is_rtl(r: &GlyphRun) -> bool {
+fn is_rtl(r: &GlyphRun) -> bool {
     if !r.reads_forward() {
         return true;
     }

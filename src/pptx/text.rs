@@ -335,9 +335,10 @@ struct Cluster<'r> {
     bytes: (usize, usize),
 }
 
-/// The clusters of a run, in text order. A run without glyphs (or with
-/// glyph ranges that do not tile its text) is one cluster.
-fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
+/// The clusters of a run, the `index`th of its line, in text order. A run
+/// without glyphs (or with glyph ranges that do not tile its text) is one
+/// cluster.
+fn clusters<'r>(run: &'r GlyphRun, index: usize, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
     let size = written_size(run.size);
     let mut ranges: Vec<(usize, usize, f32, f32)> = Vec::new();
     for g in &run.glyphs {
@@ -370,7 +371,7 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
                         lo_ja: faces.lo_ja_advance(run.font, text, size, lo),
                         size,
                         link,
-                        run: 0,
+                        run: index,
                         bytes: (s, e),
                     })
                 })
@@ -385,7 +386,7 @@ fn clusters<'r>(run: &'r GlyphRun, faces: &Faces<'_>) -> Vec<Cluster<'r>> {
             lo_ja: run.width,
             size,
             link,
-            run: 0,
+            run: index,
             bytes: (0, run.text.len()),
         }]
     })
@@ -724,7 +725,6 @@ pub struct Analysis {
     /// LibreOffice in a Japanese locale as measured (7.4, Linux): as
     /// `libreoffice_cjk`, with bold text in the regular face's advances.
     pub libreoffice_ja: Vec<LineFit>,
-    pub spaces: Vec<bool>,
 }
 
 /// How a number marker written as text precedes the first line.
@@ -749,11 +749,7 @@ fn paragraph_clusters<'p>(
             l.runs
                 .iter()
                 .enumerate()
-                .flat_map(|(k, r)| {
-                    clusters(r, faces)
-                        .into_iter()
-                        .map(move |c| Cluster { run: k, ..c })
-                })
+                .flat_map(|(k, r)| clusters(r, k, faces))
                 .collect()
         })
         .collect();
@@ -781,7 +777,6 @@ fn analyse(
         libreoffice: Vec::new(),
         libreoffice_cjk: Vec::new(),
         libreoffice_ja: Vec::new(),
-        spaces: Vec::new(),
     };
     for (i, cl) in lines.iter().enumerate() {
         let sc = &scripts[i];
@@ -811,7 +806,6 @@ fn analyse(
         let (mut ppt_pull, mut lo_pull, mut cjk_pull, mut ja_pull) = (0.0, 0.0, 0.0, 0.0);
         if let Some(next) = lines.get(i + 1) {
             let space = p.lines[i].space_after;
-            a.spaces.push(space);
             let blanks = |it: &mut dyn Iterator<Item = &Cluster<'_>>| -> (f32, f32, f32) {
                 it.take_while(|c| blank(c))
                     .fold((0.0, 0.0, 0.0), |(r, l, j), c| {
@@ -890,7 +884,6 @@ struct Placed<'p> {
     hi: f32,
     /// First-line offset from `lo` (negative for a hanging marker).
     indent: f32,
-    spaces: Vec<bool>,
     /// A number marker is followed by a tab to the hanging indent (else by a
     /// space, when the number is wider than the hang).
     number_tab: bool,
@@ -1067,13 +1060,13 @@ fn place<'p>(
         .map_or(0.0, |m| m.width + m.size * 0.25);
     let first_width = width - indent.max(0.0) - number;
     let plain = split_wide_fields(&mut lines, &scripts, first_width, width);
-    let wide = wide_lines(&lines, &scripts, &a.spaces, first_width, width);
+    let dropped = |i: usize| p.lines[i].space_after;
+    let wide = wide_lines(&lines, &scripts, dropped, first_width, width);
     Placed {
         para: p,
         lo,
         hi,
         indent,
-        spaces: a.spaces,
         number_tab,
         wide_lines: wide,
         plain,
@@ -1089,11 +1082,11 @@ fn place<'p>(
 /// than ours there, Latin ones narrower). It wraps greedily, after a space
 /// or next to Japanese text under the strictest kinsoku, never inside a
 /// link (a LibreOffice field), and cuts a unit wider than the line at any
-/// character.
+/// character. `dropped(i)`: our layout broke after line `i` at a space.
 fn wide_lines(
     lines: &[Vec<Cluster<'_>>],
     scripts: &[Vec<Script>],
-    spaces: &[bool],
+    dropped: impl Fn(usize) -> bool,
     first: f32,
     width: f32,
 ) -> usize {
@@ -1103,7 +1096,8 @@ fn wide_lines(
     // The cluster before, its script, and whether it is blank or Asian.
     let mut prev: Option<(&Cluster<'_>, Script, bool, bool)> = None;
     for (i, (line, sc)) in lines.iter().zip(scripts).enumerate() {
-        let dropped = i > 0 && spaces.get(i - 1) == Some(&true);
+        // Our layout broke before this line at a space it dropped.
+        let dropped = i > 0 && dropped(i - 1);
         for (k, (c, &script)) in line.iter().zip(sc).enumerate() {
             let first_char = c.text.chars().next();
             let asian = first_char.is_some_and(is_asian);
@@ -1463,7 +1457,7 @@ fn write_paragraph(
                 .map(Style::of)
                 .or_else(|| p.lines[i - 1].runs.last().map(Style::of));
             if let Some(style) = style
-                && pl.spaces.get(i - 1).copied().unwrap_or(false)
+                && p.lines[i - 1].space_after
             {
                 // The dropped space takes the previous line's style so it
                 // merges with its run.
@@ -1621,6 +1615,11 @@ mod tests {
 
     fn fit(width: f32, pull: f32) -> LineFit {
         LineFit { width, pull }
+    }
+
+    /// No line break of these tests dropped a space.
+    fn no_drops(_: usize) -> bool {
+        false
     }
 
     /// Lines whose interval is `[lower, upper)` (one line for `None`).
@@ -1809,37 +1808,37 @@ mod tests {
         let kanji = vec![cl("日", 12.5), cl("本", 12.5), cl("語", 12.5)];
         let asian = vec![vec![Asian; 3]];
         assert_eq!(
-            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 50.0, 50.0),
+            wide_lines(std::slice::from_ref(&kanji), &asian, no_drops, 50.0, 50.0),
             2
         );
         assert_eq!(
-            wide_lines(std::slice::from_ref(&kanji), &asian, &[], 60.0, 60.0),
+            wide_lines(std::slice::from_ref(&kanji), &asian, no_drops, 60.0, 60.0),
             1
         );
         // Latin words break after spaces only (11 + 5 + 11 wide).
         let words = vec![cl("ab", 10.0), cl(" ", 4.0), cl("cd", 10.0)];
         let latin = vec![vec![Latin; 3]];
         assert_eq!(
-            wide_lines(std::slice::from_ref(&words), &latin, &[], 27.0, 27.0),
+            wide_lines(std::slice::from_ref(&words), &latin, no_drops, 27.0, 27.0),
             1
         );
         assert_eq!(
-            wide_lines(std::slice::from_ref(&words), &latin, &[], 26.0, 26.0),
+            wide_lines(std::slice::from_ref(&words), &latin, no_drops, 26.0, 26.0),
             2
         );
         // A narrower first line (an indent): "ab" overflows it alone.
-        assert_eq!(wide_lines(&[words], &latin, &[], 10.0, 27.0), 2);
+        assert_eq!(wide_lines(&[words], &latin, no_drops, 10.0, 27.0), 2);
         // A link is one unit: it moves down whole.
         let mut linked = kanji.clone();
         linked[1].link = true;
         linked[2].link = true;
-        assert_eq!(wide_lines(&[linked], &asian, &[], 50.0, 50.0), 2);
+        assert_eq!(wide_lines(&[linked], &asian, no_drops, 50.0, 50.0), 2);
         let mut field = vec![cl("x", 10.0)];
         field.extend(kanji.iter().map(|c| Cluster { link: true, ..*c }));
         let mixed = vec![vec![Latin, Asian, Asian, Asian]];
         // "x" then the field: 11 + the field (60 and a space between
         // scripts) does not fit 70, so the field starts the second line.
-        assert_eq!(wide_lines(&[field], &mixed, &[], 70.0, 70.0), 2);
+        assert_eq!(wide_lines(&[field], &mixed, no_drops, 70.0, 70.0), 2);
     }
 
     #[test]
@@ -1860,7 +1859,13 @@ mod tests {
         ];
         // Kept whole, the field moves below "x" and is cut: three lines.
         assert_eq!(
-            wide_lines(std::slice::from_ref(&line), &scripts, &[], 150.0, 150.0),
+            wide_lines(
+                std::slice::from_ref(&line),
+                &scripts,
+                no_drops,
+                150.0,
+                150.0
+            ),
             3
         );
         // Where the line fits the wider face, nothing is split.
@@ -1885,7 +1890,7 @@ mod tests {
         );
         assert!(plain.iter().all(|&(l, _, (b, e))| l == 0 && e - b == 3));
         // The wider face now breaks inside the link: two lines.
-        assert_eq!(wide_lines(&lines, &scripts, &[], 150.0, 150.0), 2);
+        assert_eq!(wide_lines(&lines, &scripts, no_drops, 150.0, 150.0), 2);
     }
 
     #[test]

@@ -294,11 +294,9 @@ impl Measure<'_> {
     }
 
     /// The gaps inside the ink of `start..end`: those a line may shrink.
-    /// Summed on demand: only lines about to break ask.
+    /// Summed on demand: only lines about to break, in paragraphs with a
+    /// gap, ask.
     fn inner_gaps(&self, start: usize, end: usize) -> f32 {
-        if !self.any_gap {
-            return 0.0;
-        }
         let trimmed = start + self.text[start..end].trim_end().len();
         let last = self.text[start..trimmed]
             .char_indices()

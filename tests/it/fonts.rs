@@ -232,24 +232,25 @@ fn font_path_faces_are_used_without_system_fonts() {
 /// both extract the reference deck's title as "…会 10月", and every place
 /// where the extracted text has a space between Japanese and Latin letters
 /// has one in the survey, but for the three named below.
+/// Builds `survey` into a PDF alone in a fresh folder named after `name`:
+/// the folder and the PDF.
+fn pdf_of(survey: &str, name: &str) -> (PathBuf, PathBuf) {
+    let out = out_dir(name);
+    let args = ["build", survey, "-o", out.to_str().unwrap()];
+    run(
+        &root(),
+        &[&args[..], &["--format", "pdf", "--quiet"]].concat(),
+    )
+    .expect(0);
+    let stem = Path::new(survey).file_stem().unwrap().to_str().unwrap();
+    let pdf = out.join(format!("{stem}.pdf"));
+    (out, pdf)
+}
+
 #[test]
 fn gaps_between_japanese_and_latin_text_extract_as_no_space() {
     let sample = "samples/2020-10-ai-update.yaml";
-    let out = out_dir("gaps");
-    run(
-        &root(),
-        &[
-            "build",
-            sample,
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "pdf",
-            "--quiet",
-        ],
-    )
-    .expect(0);
-    let pdf = out.join("2020-10-ai-update.pdf");
+    let (out, pdf) = pdf_of(sample, "gaps");
     // The survey's text as its scalars read: a line break inside a plain
     // scalar is a space.
     let source = std::fs::read_to_string(root().join(sample)).unwrap();
@@ -336,21 +337,7 @@ fn shrunk_gaps_extract_as_no_space() {
         "lines kept together by their gaps: {shrunk:?}"
     );
 
-    let out = out_dir("shrunk");
-    run(
-        &root(),
-        &[
-            "build",
-            survey,
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "pdf",
-            "--quiet",
-        ],
-    )
-    .expect(0);
-    let pdf = out.join("survey.pdf");
+    let (out, pdf) = pdf_of(survey, "shrunk");
     let tools = common::extracted_texts(&pdf);
     for (tool, text) in tools {
         for line in &shrunk {
