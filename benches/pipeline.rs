@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use surveydeck::document::{self, LoadOptions};
 use surveydeck::pdf::PdfOptions;
 
+// The in-process figures use the allocator the binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = "samples/2020-10-ai-update.yaml";
 
 fn median(mut v: Vec<Duration>) -> Duration {
