@@ -411,7 +411,8 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
     };
     // Each slide's XML is independent of the others: build them on all
     // cores, then file them in order.
-    type Built = (Vec<u8>, Rels, Option<Vec<u8>>);
+    // Each part is deflated here too, so the deck's XML is never all held at once.
+    type Built = (package::Packed, Rels, Option<package::Packed>);
     let built: Vec<Result<Built, PptxError>> = doc
         .pages
         .par_iter()
@@ -425,16 +426,19 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             let layout = layout_for(page.kind, has_title);
             r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
             let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
-            let xml = slide::slide_xml(page, &mut r, &cx, title_ph)?;
+            let xml = package::pack(slide::slide_xml(page, &mut r, &cx, title_ph)?, true);
             let notes = if has_notes(page.notes.as_deref()) {
-                Some(slide::notes_xml(page.note_lines(), &lang)?)
+                Some(package::pack(
+                    slide::notes_xml(page.note_lines(), &lang)?,
+                    true,
+                ))
             } else {
                 None
             };
             Ok((xml, r, notes))
         })
         .collect();
-    let mut notes_parts: Vec<(String, Vec<u8>, String)> = Vec::new();
+    let mut notes_parts: Vec<(String, package::Packed, String)> = Vec::new();
     for (i, b) in built.into_iter().enumerate() {
         let (xml, mut r, notes) = b?;
         if let Some(notes) = notes {
@@ -442,7 +446,7 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             r.add(rel::NOTES_SLIDE, &part);
             notes_parts.push((part, notes, slide_parts[i].clone()));
         }
-        pkg.add(&slide_parts[i], ct::SLIDE, xml);
+        pkg.add_packed(&slide_parts[i], ct::SLIDE, xml);
         pkg.set_rels(&slide_parts[i], r);
     }
     if !notes_parts.is_empty() {
@@ -457,7 +461,7 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             parts::theme_xml("notes", &theme)?,
         );
         for (part, xml, slide_part) in notes_parts {
-            pkg.add(&part, ct::NOTES_SLIDE, xml);
+            pkg.add_packed(&part, ct::NOTES_SLIDE, xml);
             let mut r = Rels::default();
             r.add(rel::NOTES_MASTER, nm);
             r.add(rel::SLIDE, &slide_part);

@@ -179,9 +179,15 @@ pub fn rels_name(source: &str) -> String {
 struct Part {
     name: String,
     content_type: String,
-    data: Vec<u8>,
-    /// Binary parts that are already compressed are stored, not deflated.
-    deflate: bool,
+    body: Body,
+}
+
+/// A part's bytes: as made, or already packed by the thread that made them.
+enum Body {
+    /// Deflated when the package is zipped (`true`), or stored (`false`:
+    /// binary parts that are already compressed).
+    Raw(Vec<u8>, bool),
+    Packed(Packed),
 }
 
 /// The package being built. Parts are written in insertion order, after
@@ -195,11 +201,22 @@ pub struct Package {
 impl Package {
     pub fn add(&mut self, name: &str, short_ct: &str, data: Vec<u8>) {
         let deflate = !matches!(short_ct, ct::PNG | ct::JPEG);
+        self.push(name, short_ct, Body::Raw(data, deflate));
+    }
+
+    /// Adds a part packed with [`pack`] where it was made: a slide's XML is
+    /// deflated on the thread that wrote it, so a large deck never holds
+    /// every slide's XML at once (a tenth of the memory), and the bytes are
+    /// those `add` would give.
+    pub fn add_packed(&mut self, name: &str, short_ct: &str, packed: Packed) {
+        self.push(name, short_ct, Body::Packed(packed));
+    }
+
+    fn push(&mut self, name: &str, short_ct: &str, body: Body) {
         self.parts.push(Part {
             name: name.to_owned(),
             content_type: ct::full(short_ct),
-            data,
-            deflate,
+            body,
         });
     }
 
@@ -264,17 +281,18 @@ impl Package {
     /// Zips the package. `date` is (year, month, day) for every entry's
     /// timestamp: the deck's date, never the wall clock.
     pub fn finish(self, date: (u16, u8, u8)) -> Result<Vec<u8>, PptxError> {
-        let mut entries: Vec<(String, Vec<u8>, bool)> = Vec::new();
-        entries.push(("[Content_Types].xml".into(), self.content_types()?, true));
+        let mut entries: Vec<(String, Body)> = Vec::new();
+        let xml = |data| Body::Raw(data, true);
+        entries.push(("[Content_Types].xml".into(), xml(self.content_types()?)));
         // The package relationships first, as Office writes them.
         for (source, rels) in self.rels.iter().filter(|(s, _)| s.is_empty()) {
-            entries.push((rels_name(source), rels.to_xml(source)?, true));
+            entries.push((rels_name(source), xml(rels.to_xml(source)?)));
         }
         for p in self.parts {
-            entries.push((p.name, p.data, p.deflate));
+            entries.push((p.name, p.body));
         }
         for (source, rels) in self.rels.iter().filter(|(s, _)| !s.is_empty()) {
-            entries.push((rels_name(source), rels.to_xml(source)?, true));
+            entries.push((rels_name(source), xml(rels.to_xml(source)?)));
         }
         zip_entries(entries, dos_date(date))
     }
@@ -295,9 +313,8 @@ fn dos_date((year, month, day): (u16, u8, u8)) -> u16 {
     }
 }
 
-/// One entry, compressed and checksummed, ready to be placed.
-struct Packed {
-    name: String,
+/// One entry's bytes, compressed and checksummed, ready to be placed.
+pub struct Packed {
     data: Vec<u8>,
     deflated: bool,
     crc: u32,
@@ -310,7 +327,18 @@ thread_local! {
     static DEFLATE: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
 }
 
-fn deflate(data: &[u8]) -> Vec<u8> {
+/// A part's bytes as they go into the zip: deflated (`deflate`) or stored,
+/// with their checksum and size.
+pub fn pack(data: Vec<u8>, deflate: bool) -> Packed {
+    Packed {
+        crc: crc32fast::hash(&data),
+        size: data.len(),
+        deflated: deflate,
+        data: if deflate { deflate_part(&data) } else { data },
+    }
+}
+
+fn deflate_part(data: &[u8]) -> Vec<u8> {
     DEFLATE.with(|cell| {
         let mut cell = cell.borrow_mut();
         let c = cell.get_or_insert_with(|| Compress::new(Compression::new(LEVEL), false));
@@ -335,15 +363,15 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 /// fit in memory anyway, it is an error. The parts are compressed on all cores, so the work fills
 /// the core the PDF writer leaves idle; the bytes do not depend on the
 /// thread count.
-fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u8>, PptxError> {
-    let packed: Vec<Packed> = entries
+fn zip_entries(entries: Vec<(String, Body)>, date: u16) -> Result<Vec<u8>, PptxError> {
+    let packed: Vec<(String, Packed)> = entries
         .into_par_iter()
-        .map(|(name, data, deflated)| Packed {
-            crc: crc32fast::hash(&data),
-            size: data.len(),
-            data: if deflated { deflate(&data) } else { data },
-            name,
-            deflated,
+        .map(|(name, body)| {
+            let packed = match body {
+                Body::Raw(data, deflated) => pack(data, deflated),
+                Body::Packed(p) => p,
+            };
+            (name, packed)
         })
         .collect();
     let too_large = || {
@@ -355,11 +383,11 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
     let entries = packed.len();
     let total: usize = packed
         .iter()
-        .map(|p| 30 + 46 + 2 * p.name.len() + p.data.len())
+        .map(|(name, p)| 30 + 46 + 2 * name.len() + p.data.len())
         .sum();
     let mut out = Vec::with_capacity(total + 22);
-    let mut central = Vec::with_capacity(packed.iter().map(|p| 46 + p.name.len()).sum());
-    for p in &packed {
+    let mut central = Vec::with_capacity(packed.iter().map(|(name, _)| 46 + name.len()).sum());
+    for (name, p) in &packed {
         let offset = u32_of(out.len())?;
         // Version needed 2.0, no flags (names are ASCII), time 00:00.
         let method: u16 = if p.deflated { 8 } else { 0 };
@@ -372,13 +400,13 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
         common.extend_from_slice(&p.crc.to_le_bytes());
         common.extend_from_slice(&u32_of(p.data.len())?.to_le_bytes());
         common.extend_from_slice(&u32_of(p.size)?.to_le_bytes());
-        let name_len = u16::try_from(p.name.len()).map_err(|_| too_large())?;
+        let name_len = u16::try_from(name.len()).map_err(|_| too_large())?;
         common.extend_from_slice(&name_len.to_le_bytes());
         common.extend_from_slice(&0u16.to_le_bytes());
 
         out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         out.extend_from_slice(&common);
-        out.extend_from_slice(p.name.as_bytes());
+        out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(&p.data);
 
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
@@ -388,7 +416,7 @@ fn zip_entries(entries: Vec<(String, Vec<u8>, bool)>, date: u16) -> Result<Vec<u
         // Comment length, disk, internal and external attributes.
         central.extend_from_slice(&[0; 10]);
         central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(p.name.as_bytes());
+        central.extend_from_slice(name.as_bytes());
     }
     let cd_offset = u32_of(out.len())?;
     let cd_size = u32_of(central.len())?;
@@ -431,15 +459,38 @@ mod tests {
 
     /// Zip readers find every part, past 65,535 too (zip64 end records).
     #[test]
+    fn parts_packed_where_made_zip_to_the_same_bytes() {
+        let parts = [
+            ("ppt/slides/slide1.xml", ct::SLIDE, "<p:sld>one</p:sld>"),
+            ("ppt/media/image1.png", ct::PNG, "not really a png"),
+        ];
+        let mut added = Package::default();
+        let mut packed = Package::default();
+        for (name, t, data) in parts {
+            added.add(name, t, data.as_bytes().to_vec());
+            let deflate = t != ct::PNG;
+            packed.add_packed(name, t, pack(data.as_bytes().to_vec(), deflate));
+        }
+        let date = (2020, 10, 7);
+        assert_eq!(
+            added.finish(date).expect("zips"),
+            packed.finish(date).expect("zips")
+        );
+    }
+
+    #[test]
     fn zips_read_back() {
         for n in [3usize, 70_000] {
-            let entries: Vec<(String, Vec<u8>, bool)> = (0..n)
+            // Deflated, stored, and packed before zipping.
+            let entries: Vec<(String, Body)> = (0..n)
                 .map(|i| {
-                    (
-                        format!("p/{i}.xml"),
-                        format!("<a>{i}</a>").into_bytes(),
-                        i % 2 == 0,
-                    )
+                    let data = format!("<a>{i}</a>").into_bytes();
+                    let body = match i % 3 {
+                        0 => Body::Raw(data, true),
+                        1 => Body::Raw(data, false),
+                        _ => Body::Packed(pack(data, true)),
+                    };
+                    (format!("p/{i}.xml"), body)
                 })
                 .collect();
             let bytes = zip_entries(entries, dos_date((2020, 10, 7))).expect("zips");
