@@ -115,15 +115,6 @@ fn generated(n: usize) -> String {
     y
 }
 
-fn pipeline(path: &Path) -> (usize, usize, usize) {
-    let loaded = document::load(path, &LoadOptions::default());
-    let deck = loaded.deck.expect("loads");
-    let (doc, _) = surveydeck::lay_out(&deck).expect("lays out");
-    let pdf = surveydeck::pdf::write_pdf(&doc, &PdfOptions::default()).expect("pdf");
-    let pptx = surveydeck::pptx::write_pptx(&doc, &Default::default()).expect("pptx");
-    (doc.pages.len(), pdf.len(), pptx.len())
-}
-
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     std::env::set_current_dir(&root).expect("cd");
@@ -305,23 +296,39 @@ fn main() {
         None => {}
     }
 
+    println!("\n## Scaling: generated surveys, whole process, PDF + PPTX (median of 3)\n");
     println!(
-        "\n## Scaling: generated surveys, load + layout + PDF + PPTX in process (median of 3)\n"
-    );
-    println!(
-        "| slides | median ms | ms per slide | PDF KB | PPTX KB |\n| ---: | ---: | ---: | ---: | ---: |"
+        "| slides | median ms | ms per slide | peak RSS MB | PDF KB | PPTX KB |\n| ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     let dir = tempfile::tempdir().expect("tmp");
-    for n in [250usize, 500, 1000] {
+    let d = dir.path().to_string_lossy().into_owned();
+    for n in [1000usize, 10_000] {
         let path = dir.path().join(format!("gen{n}.yaml"));
         std::fs::write(&path, generated(n)).expect("write");
-        let (t, (pages, pdf, pptx)) = time(3, || pipeline(&path));
+        let p = path.to_string_lossy().into_owned();
+        // One run that reports the slide count, then the timed ones.
+        let out = Command::new(bin)
+            .args(["build", &p, "-o", &d])
+            .output()
+            .expect("runs");
+        let slides: usize = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find_map(|l| l.strip_suffix(" slides")?.parse().ok())
+            .expect("the build reports its slides");
+        let cmd = owned(&[bin, "build", &p, "-o", &d, "-q"]);
+        let times = interleaved(3, std::slice::from_ref(&cmd), &root);
+        let t = median(times[0].clone().expect("builds"));
+        let size = |ext: &str| {
+            std::fs::metadata(dir.path().join(format!("gen{n}.{ext}")))
+                .map_or(0, |m| m.len() / 1024)
+        };
         println!(
-            "| {pages} | {:.0} | {:.2} | {} | {} |",
+            "| {slides} | {:.0} | {:.2} | {} | {} | {} |",
             ms(t),
-            ms(t) / pages as f64,
-            pdf / 1024,
-            pptx / 1024
+            ms(t) / slides as f64,
+            peak_rss(&cmd, &root).map_or("?".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            size("pdf"),
+            size("pptx")
         );
     }
 }
