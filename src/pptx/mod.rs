@@ -409,9 +409,9 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
         lang: &lang,
         content: room::content_area(&doc.pages, w, h),
     };
-    // Each slide's XML is independent of the others: build them on all
-    // cores, then file them in order.
-    // Each part is deflated here too, so the deck's XML is never all held at once.
+    // Each slide's XML is independent of the others: build and deflate them
+    // on all cores (so the deck's XML is never all held at once), then file
+    // them in order.
     type Built = (package::Packed, Rels, Option<package::Packed>);
     let built: Vec<Result<Built, PptxError>> = doc
         .pages
@@ -426,11 +426,11 @@ pub fn write_pptx(doc: &Document, opts: &PptxOptions) -> Result<Vec<u8>, PptxErr
             let layout = layout_for(page.kind, has_title);
             r.add(rel::SLIDE_LAYOUT, &layout_parts[layout]);
             let title_ph = parts::title_placeholder(parts::LAYOUTS[layout].0);
-            let xml = package::pack(slide::slide_xml(page, &mut r, &cx, title_ph)?, true);
+            let xml = package::pack(ct::SLIDE, slide::slide_xml(page, &mut r, &cx, title_ph)?);
             let notes = if has_notes(page.notes.as_deref()) {
                 Some(package::pack(
+                    ct::NOTES_SLIDE,
                     slide::notes_xml(page.note_lines(), &lang)?,
-                    true,
                 ))
             } else {
                 None

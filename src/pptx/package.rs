@@ -200,8 +200,7 @@ pub struct Package {
 
 impl Package {
     pub fn add(&mut self, name: &str, short_ct: &str, data: Vec<u8>) {
-        let deflate = !matches!(short_ct, ct::PNG | ct::JPEG);
-        self.push(name, short_ct, Body::Raw(data, deflate));
+        self.push(name, short_ct, Body::Raw(data, deflates(short_ct)));
     }
 
     /// Adds a part packed with [`pack`] where it was made: a slide's XML is
@@ -327,9 +326,20 @@ thread_local! {
     static DEFLATE: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
 }
 
-/// A part's bytes as they go into the zip: deflated (`deflate`) or stored,
-/// with their checksum and size.
-pub fn pack(data: Vec<u8>, deflate: bool) -> Packed {
+/// Whether parts of this type are deflated: images are already compressed
+/// and are stored.
+fn deflates(short_ct: &str) -> bool {
+    !matches!(short_ct, ct::PNG | ct::JPEG)
+}
+
+/// A part of this type as it goes into the zip, for [`Package::add_packed`].
+pub fn pack(short_ct: &str, data: Vec<u8>) -> Packed {
+    pack_bytes(data, deflates(short_ct))
+}
+
+/// Bytes as they go into the zip: deflated (`deflate`) or stored, with their
+/// checksum and size.
+fn pack_bytes(data: Vec<u8>, deflate: bool) -> Packed {
     Packed {
         crc: crc32fast::hash(&data),
         size: data.len(),
@@ -368,7 +378,7 @@ fn zip_entries(entries: Vec<(String, Body)>, date: u16) -> Result<Vec<u8>, PptxE
         .into_par_iter()
         .map(|(name, body)| {
             let packed = match body {
-                Body::Raw(data, deflated) => pack(data, deflated),
+                Body::Raw(data, deflated) => pack_bytes(data, deflated),
                 Body::Packed(p) => p,
             };
             (name, packed)
@@ -457,7 +467,7 @@ fn zip_entries(entries: Vec<(String, Body)>, date: u16) -> Result<Vec<u8>, PptxE
 mod tests {
     use super::*;
 
-    /// Zip readers find every part, past 65,535 too (zip64 end records).
+    /// A part packed where it was made zips to the bytes `add` gives.
     #[test]
     fn parts_packed_where_made_zip_to_the_same_bytes() {
         let parts = [
@@ -468,8 +478,7 @@ mod tests {
         let mut packed = Package::default();
         for (name, t, data) in parts {
             added.add(name, t, data.as_bytes().to_vec());
-            let deflate = t != ct::PNG;
-            packed.add_packed(name, t, pack(data.as_bytes().to_vec(), deflate));
+            packed.add_packed(name, t, pack(t, data.as_bytes().to_vec()));
         }
         let date = (2020, 10, 7);
         assert_eq!(
@@ -478,6 +487,7 @@ mod tests {
         );
     }
 
+    /// Zip readers find every part, past 65,535 too (zip64 end records).
     #[test]
     fn zips_read_back() {
         for n in [3usize, 70_000] {
@@ -488,7 +498,7 @@ mod tests {
                     let body = match i % 3 {
                         0 => Body::Raw(data, true),
                         1 => Body::Raw(data, false),
-                        _ => Body::Packed(pack(data, true)),
+                        _ => Body::Packed(pack(ct::SLIDE, data)),
                     };
                     (format!("p/{i}.xml"), body)
                 })
